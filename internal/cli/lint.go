@@ -3,6 +3,7 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/pipec-dev/pipec/compiler"
 	"github.com/pipec-dev/pipec/diag"
 	"github.com/pipec-dev/pipec/load"
 	"github.com/pipec-dev/pipec/report"
@@ -10,6 +11,7 @@ import (
 
 func newLintCmd(stdio IO) *cobra.Command {
 	var format string
+	var includes []string
 	cmd := &cobra.Command{
 		Use:   "lint [flags] PATH...",
 		Short: "Check Tekton YAML or CUE files",
@@ -30,7 +32,8 @@ does, 2 for a usage or I/O error.`,
 			if err != nil {
 				return err
 			}
-			ds := diag.Sort(set.Diags)
+			prog := compiler.CheckSet(set, compiler.Options{IncludeDirs: includes})
+			ds := diag.Sort(append(set.Diags, prog.Diags...))
 			if err := f.Format(stdio.Out, ds, report.NewSources(set.Files)); err != nil {
 				return err
 			}
@@ -40,6 +43,7 @@ does, 2 for a usage or I/O error.`,
 			return nil
 		},
 	}
+	cmd.Flags().StringArrayVarP(&includes, "include", "I", nil, "directory to search for referenced Tasks and Pipelines (repeatable)")
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
 	return cmd
 }

@@ -1,0 +1,213 @@
+package compiler
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/pipec-dev/pipec/diag"
+	"github.com/pipec-dev/pipec/model"
+)
+
+// EdgeKind says why one task runs after another.
+type EdgeKind int
+
+const (
+	RunAfter  EdgeKind = iota // runAfter
+	ResultRef                 // it uses a result of the other task
+	From                      // a PipelineResource input "from" the other task
+)
+
+func (k EdgeKind) String() string {
+	return [...]string{"runs after", "uses a result of", "takes a resource from"}[k]
+}
+
+// Edge is one dependency: task From waits for task To.
+type Edge struct {
+	From, To string
+	Kind     EdgeKind
+	At       diag.Range // where the dependency is written
+}
+
+// Graph is a pipeline's task graph. Finally tasks are not in it: they all
+// run once the graph is done.
+type Graph struct {
+	Tasks   []*model.PipelineTask
+	Finally []*model.PipelineTask
+	edges   map[string][]Edge
+}
+
+func newGraph(s *model.PipelineSpec) *Graph {
+	return &Graph{Tasks: s.Tasks, Finally: s.Finally, edges: map[string][]Edge{}}
+}
+
+func (g *Graph) add(e Edge) {
+	for _, old := range g.edges[e.From] {
+		if old.To == e.To && old.Kind == e.Kind {
+			return
+		}
+	}
+	g.edges[e.From] = append(g.edges[e.From], e)
+}
+
+// Edges returns the dependencies of task name, in the order they were found.
+func (g *Graph) Edges(name string) []Edge { return g.edges[name] }
+
+// Deps returns the names of the tasks that name waits for, sorted.
+func (g *Graph) Deps(name string) []string {
+	var out []string
+	for _, e := range g.edges[name] {
+		out = append(out, e.To)
+	}
+	return sortedUnique(out)
+}
+
+// Order returns the DAG tasks in an order that respects the dependencies,
+// keeping declaration order where the graph leaves a choice. Tasks in a
+// cycle are left out.
+func (g *Graph) Order() []string {
+	indeg := map[string]int{}
+	users := map[string][]string{}
+	for _, t := range g.Tasks {
+		name := t.Name.Value
+		for _, d := range g.Deps(name) {
+			indeg[name]++
+			users[d] = append(users[d], name)
+		}
+	}
+	var out []string
+	done := map[string]bool{}
+	for len(out) < len(g.Tasks) {
+		progress := false
+		for _, t := range g.Tasks {
+			name := t.Name.Value
+			if done[name] || indeg[name] > 0 {
+				continue
+			}
+			done[name] = true
+			out = append(out, name)
+			for _, u := range users[name] {
+				indeg[u]--
+			}
+			progress = true
+			break // restart so that declaration order decides ties
+		}
+		if !progress {
+			break
+		}
+	}
+	return out
+}
+
+// cycles reports every cycle once, listing it whole.
+func (g *Graph) cycles(ds *diag.List) {
+	// Tarjan's strongly connected components, iterating tasks in
+	// declaration order so that the report is deterministic.
+	index := map[string]int{}
+	low := map[string]int{}
+	onStack := map[string]bool{}
+	var stack []string
+	next := 0
+	var sccs [][]string
+	var visit func(v string)
+	visit = func(v string) {
+		index[v], low[v] = next, next
+		next++
+		stack = append(stack, v)
+		onStack[v] = true
+		for _, w := range g.Deps(v) {
+			if _, seen := index[w]; !seen {
+				visit(w)
+				low[v] = min(low[v], low[w])
+			} else if onStack[w] {
+				low[v] = min(low[v], index[w])
+			}
+		}
+		if low[v] == index[v] {
+			var scc []string
+			for {
+				w := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				onStack[w] = false
+				scc = append(scc, w)
+				if w == v {
+					break
+				}
+			}
+			sccs = append(sccs, scc)
+		}
+	}
+	known := map[string]bool{}
+	for _, t := range g.Tasks {
+		known[t.Name.Value] = true
+	}
+	for _, t := range g.Tasks {
+		if _, seen := index[t.Name.Value]; !seen {
+			visit(t.Name.Value)
+		}
+	}
+	for _, scc := range sccs {
+		self := len(scc) == 1 && slices.Contains(g.Deps(scc[0]), scc[0])
+		if len(scc) < 2 && !self {
+			continue
+		}
+		g.reportCycle(ds, scc)
+	}
+}
+
+// reportCycle finds a concrete cycle inside a strongly connected component
+// and reports it from the task declared first.
+func (g *Graph) reportCycle(ds *diag.List, scc []string) {
+	in := map[string]bool{}
+	for _, s := range scc {
+		in[s] = true
+	}
+	var start string
+	for _, t := range g.Tasks {
+		if in[t.Name.Value] {
+			start = t.Name.Value
+			break
+		}
+	}
+	// Walk the component from start until it comes back, by breadth-first
+	// search for the shortest way home.
+	prev := map[string]Edge{}
+	queue := []string{start}
+	seen := map[string]bool{}
+	var closing *Edge
+	for len(queue) > 0 && closing == nil {
+		v := queue[0]
+		queue = queue[1:]
+		for _, e := range g.edges[v] {
+			if !in[e.To] {
+				continue
+			}
+			if e.To == start {
+				closing = &e
+				break
+			}
+			if !seen[e.To] {
+				seen[e.To] = true
+				prev[e.To] = e
+				queue = append(queue, e.To)
+			}
+		}
+	}
+	if closing == nil {
+		return
+	}
+	path := []Edge{*closing}
+	for v := closing.From; v != start; {
+		e := prev[v]
+		path = append(path, e)
+		v = e.From
+	}
+	slices.Reverse(path)
+	names := []string{start}
+	for _, e := range path {
+		names = append(names, e.To)
+	}
+	d := ds.Errorf(path[0].At, CodeCycle, "cycle in the task graph: %s", strings.Join(names, " → "))
+	for _, e := range path {
+		d.With(e.At, "\""+e.From+"\" "+e.Kind.String()+" \""+e.To+"\"")
+	}
+}
