@@ -60,7 +60,7 @@ const (
 	CodeOptionalToRequired  = "PC2017"
 	CodeWorkspaceSource     = "PC2018"
 	CodeTimeouts            = "PC2019"
-	CodeUnsupportedRef      = "PC2020"
+	CodeCustomNoAPIVersion  = "PC2020"
 	CodeWhen                = "PC2021"
 	CodeMatrix              = "PC2022"
 	CodeRunParamResult      = "PC2023"
@@ -114,7 +114,7 @@ var Checks = []Check{
 	{CodeOptionalToRequired, "optional pipeline workspace bound to a required task workspace", diag.Error},
 	{CodeWorkspaceSource, "workspace binding without exactly one volume source", diag.Error},
 	{CodeTimeouts, "inconsistent timeouts", diag.Error},
-	{CodeUnsupportedRef, "reference to a kind pipec cannot check", diag.Info},
+	{CodeCustomNoAPIVersion, "custom task reference without apiVersion", diag.Error},
 	{CodeWhen, "malformed when expression", diag.Error},
 	{CodeMatrix, "invalid matrix", diag.Error},
 	{CodeRunParamResult, "task result used in a run's param value", diag.Error},

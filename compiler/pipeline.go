@@ -130,7 +130,8 @@ func (c *checker) resolveRef(r *model.Ref) *model.Task {
 	switch kind {
 	case "", "Task", "ClusterTask":
 	default:
-		ds.Infof(r.Kind.Range(), CodeUnsupportedRef, "taskRef kind %q is not a Task; pipec does not check it", kind)
+		ds.Errorf(r.Kind.Range(), CodeCustomNoAPIVersion, "taskRef kind %q is not Task or ClusterTask, so it names a custom task, which needs an apiVersion", kind).
+			Explain("Set taskRef.apiVersion to the custom task's group/version, or kind: Task.")
 		return nil
 	}
 	t := c.p.lookTask(kind, r.Name.Value)
@@ -298,9 +299,19 @@ func (pc *pipelineCheck) pipelineRef(pt *model.PipelineTask, n *source.Node, r r
 		}
 		pc.tasksRef(nil, n, r, pl, f)
 	case "context":
-		pc.checkContext(n, r, pipelineContext)
+		valid := pipelineContext
+		if f == fieldParam {
+			// A param value is substituted into the task, where the task's
+			// own context variables are replaced in turn.
+			valid = append(slices.Clip(pipelineContext), taskContext...)
+		}
+		pc.checkContext(n, r, valid)
 	case "workspaces":
 		names := r.Names()
+		if len(names) == 3 && f == fieldParam && slices.Contains(workspaceAttrs, names[2]) && names[2] != "bound" {
+			pc.taskWorkspaceInParam(pt, n, r)
+			return
+		}
 		if len(names) != 3 || names[2] != "bound" {
 			ds.Errorf(refRange(n, r), CodeMalformedRef, "%s: a Pipeline can only read $(workspaces.NAME.bound)", r.Text(n.Value))
 			return
@@ -319,6 +330,28 @@ func (pc *pipelineCheck) pipelineRef(pt *model.PipelineTask, n *source.Node, r r
 				Explain("If you meant a shell command or variable, write it so Tekton does not see $(…): use ${VAR} or backquotes.")
 		}
 	}
+}
+
+// taskWorkspaceInParam checks $(workspaces.W.path) in a pipeline task's
+// param value: the pipeline leaves it alone and the task substitutes it, so
+// W must be a workspace of the task.
+func (pc *pipelineCheck) taskWorkspaceInParam(pt *model.PipelineTask, n *source.Node, r ref.Ref) {
+	res := pc.p.TaskOf[pt]
+	if pt == nil || res == nil {
+		return
+	}
+	w := r.Path[1].Name
+	if res.Spec.Workspace(w) != nil {
+		return
+	}
+	var cands []string
+	for _, tw := range res.Spec.Workspaces {
+		cands = append(cands, tw.Name.Value)
+	}
+	d := pc.diags().Errorf(segRange(n, r.Path[1]), CodeUndeclaredWorkspace, "the task of %q declares no workspace %q", pt.Name.Value, w).
+		Explain("$(workspaces.%s.%s) in a param value is substituted by the task, so it names one of the task's workspaces.", w, r.Path[2].Name)
+	didYouMean(d, w, cands, "Its workspaces are:")
+	d.Detail = "$(workspaces…) in a param value is substituted by the task, so it names one of the task's workspaces. " + d.Detail
 }
 
 func (pc *pipelineCheck) pipelineParamRef(n *source.Node, r ref.Ref, pl place) {

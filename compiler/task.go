@@ -93,6 +93,10 @@ func (c *checker) checkParamDecls(ps []*model.ParamSpec) {
 	}
 }
 
+// stepResultFields are the step fields where Tekton substitutes results of
+// earlier steps.
+var stepResultFields = []string{"env", "command", "args", "params", "when"}
+
 // stepPlace is the place of a string at path inside a step.
 func stepPlace(path []source.PathElem) place {
 	if len(path) == 2 && (path[0].Key == "command" || path[0].Key == "args") {
@@ -102,19 +106,36 @@ func stepPlace(path []source.PathElem) place {
 }
 
 func (c *checker) checkStep(sc *taskScope, st *model.Step) {
+	if st.Ref != nil && st.Ref.Name.IsSet() && !st.Ref.Remote() {
+		c.checkStepActionRef(st)
+	}
 	withRefs(st.Node, func(path []source.PathElem, n *source.Node, r ref.Ref) {
 		if len(path) > 0 && (path[0].Key == "results" || path[0].Key == "ref") {
 			return // names and resolver params, not substituted
 		}
-		c.taskRef(sc, n, r, stepPlace(path), st)
-		if r.Root() == "steps" && st != nil && !st.Sidecar {
+		if names := r.Names(); r.Root() == "steps" && len(names) > 2 && names[2] == "results" {
 			// Step results reach later steps only through env, command and args.
-			if field := path[0].Key; field != "env" && field != "command" && field != "args" {
-				c.diags().Errorf(refRange(n, r), CodeStepResultPlace, "step results can be used only in env, command and args, not in %s", field).
+			if field := path[0].Key; !slices.Contains(stepResultFields, field) {
+				c.diags().Errorf(refRange(n, r), CodeStepResultPlace, "step results can be used only in env, command, args, params and when, not in %s", field).
 					Explain("Tekton substitutes $(steps.…) only there; read the result in the script through an environment variable.")
+				return
 			}
 		}
+		c.taskRef(sc, n, r, stepPlace(path), st)
 	})
+}
+
+// checkStepActionRef checks a step that runs a StepAction: the StepAction
+// exists, and the params passed match what it declares.
+func (c *checker) checkStepActionRef(st *model.Step) {
+	a := c.p.StepAction(st.Ref.Name.Value)
+	if a == nil {
+		d := c.diags().Errorf(st.Ref.Name.Range(), CodeUnresolvedTask, "no StepAction named %q", st.Ref.Name.Value)
+		d.Explain("Looked in %s.", c.p.whereLooked())
+		return
+	}
+	c.checkArgs(argsCheck{args: st.Params, supplied: st.Params, decls: a.Params, what: "StepAction \"" + a.Name.Value + "\"",
+		at: st.Ref.Name.Range(), declAt: specKey(a.Node, "params")})
 }
 
 // taskRef checks one reference inside a TaskSpec.
@@ -129,14 +150,14 @@ func (c *checker) taskRef(sc *taskScope, n *source.Node, r ref.Ref, pl place, st
 		case len(names) > 1 && names[1] == "params" && r.Root() == "inputs":
 			c.taskParamRef(sc, n, r, 2, pl)
 		case len(names) > 1 && names[1] == "resources":
-			c.resourceRef(sc, n, r, r.Root(), 2, true)
+			c.resourceRef(sc, n, r, r.Root(), 2)
 		}
 	case "resources":
 		if len(names) < 2 || (names[1] != "inputs" && names[1] != "outputs") {
 			ds.Errorf(refRange(n, r), CodeMalformedRef, "%s: a resource reference is $(resources.inputs.NAME.KEY) or $(resources.outputs.NAME.KEY)", r.Text(n.Value))
 			return
 		}
-		c.resourceRef(sc, n, r, names[1], 2, false)
+		c.resourceRef(sc, n, r, names[1], 2)
 	case "results":
 		c.resultPathRef(sc, n, r)
 	case "step":
@@ -306,11 +327,20 @@ func (c *checker) stepsRef(sc *taskScope, n *source.Node, r ref.Ref, cur *model.
 			With(target.Name.Range(), "step declared here")
 		return
 	}
-	res := findResult(target.Results, names[3])
+	results := target.Results
+	if target.Ref != nil {
+		// A step that runs a StepAction has the StepAction's results.
+		a := c.p.StepAction(target.Ref.Name.Value)
+		if a == nil {
+			return
+		}
+		results = a.Results
+	}
+	res := findResult(results, names[3])
 	if res == nil {
 		d := ds.Errorf(segRange(n, r.Path[3]), CodeUndeclaredResult, "step %q declares no result %q", stepName, names[3]).
 			With(target.Name.Range(), "step declared here")
-		didYouMean(d, names[3], resultNames(target.Results), "Its results are:")
+		didYouMean(d, names[3], resultNames(results), "Its results are:")
 		return
 	}
 	key, keySeg := "", (*ref.Seg)(nil)
@@ -399,7 +429,7 @@ var (
 
 // resourceRef checks $(resources.inputs|outputs.NAME.KEY) and the older
 // $(inputs|outputs.resources.NAME.path).
-func (c *checker) resourceRef(sc *taskScope, n *source.Node, r ref.Ref, dir string, from int, old bool) {
+func (c *checker) resourceRef(sc *taskScope, n *source.Node, r ref.Ref, dir string, from int) {
 	names := r.Names()
 	ds := c.diags()
 	if len(names) != from+2 {
@@ -433,7 +463,7 @@ func (c *checker) resourceRef(sc *taskScope, n *source.Node, r ref.Ref, dir stri
 	default:
 		return // other resource types have keys of their own
 	}
-	if old && key != "path" || !slices.Contains(keys, key) {
+	if !slices.Contains(keys, key) {
 		d := ds.Errorf(segRange(n, r.Path[from+1]), CodeMalformedRef, "a %s resource has no %q", decl.Type.Value, key).
 			With(decl.Name.Range(), "declared here")
 		didYouMean(d, key, keys, "Its keys are:")

@@ -41,7 +41,7 @@ func YAML(f *source.File) ([]*Doc, []diag.Diagnostic) {
 		conv := converter{file: f, lineBase: c.line - 1}
 		n := conv.node(root, 0)
 		ds = append(ds, conv.diags...)
-		if n == nil {
+		if n == nil || conv.broken {
 			continue
 		}
 		docs = append(docs, documents(f, i, n, &ds)...)
@@ -185,6 +185,9 @@ type converter struct {
 	sizes    map[*source.Node]int
 	expanded int
 	real     int
+	// broken is set when the document cannot be read as Kubernetes would
+	// read it; it is then dropped rather than checked half-read.
+	broken bool
 }
 
 // maxExpansion bounds what aliases may expand to ("billion laughs").
@@ -259,9 +262,11 @@ func (c *converter) mapping(n *source.Node, y *yaml.Node, depth int) {
 		}
 		if !k.IsScalar() {
 			d := c.diags.Errorf(k.Range(), CodeYAMLSyntax, "map key is a %s; keys must be strings", k.Kind)
+			d.Detail = "This document is skipped; the other documents of the file are still read."
 			if k.Kind == source.Map && vy.Kind == yaml.ScalarNode && vy.Value == "" {
-				d.Explain("An unquoted value starting with \"{\" is a YAML flow map, so {{X}} is a map inside a map. Quote it (\"{{X}}\") if it is a template placeholder.")
+				d.Detail = "An unquoted value starting with \"{\" is a YAML flow map, so {{X}} is a map inside a map. Quote it (\"{{X}}\") if it is a template placeholder. " + d.Detail
 			}
+			c.broken = true
 			continue
 		}
 		if j, dup := index[k.Value]; dup {
