@@ -26,6 +26,7 @@ const (
 	CodeInvalidPrefix       = "PC1009"
 	CodeResultNoRef         = "PC1010"
 	CodeTaskRefInTask       = "PC1011"
+	CodeParamInDefault      = "PC1012"
 
 	// Types of references.
 	CodeArrayNotIsolated = "PC1101"
@@ -86,6 +87,7 @@ var Checks = []Check{
 	{CodeInvalidPrefix, "reference with an invalid prefix in a pipeline field", diag.Error},
 	{CodeResultNoRef, "pipeline result that references no task result", diag.Error},
 	{CodeTaskRefInTask, "$(tasks…) used inside a Task", diag.Error},
+	{CodeParamInDefault, "param reference in a param's default, which is never substituted", diag.Warning},
 	{CodeArrayNotIsolated, "array or object reference that is not a whole element", diag.Error},
 	{CodeWholeInString, "whole array or object used as a string", diag.Error},
 	{CodeUndeclaredKey, "reference to an undeclared object key", diag.Error},

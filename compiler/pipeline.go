@@ -210,6 +210,11 @@ func (pc *pipelineCheck) checkTask(pt *model.PipelineTask) {
 	}
 	if pt.TaskSpec != nil {
 		sc := &taskScope{spec: pt.TaskSpec, outer: append(slices.Clip(pc.spec.Params), pc.outer...), outerWhat: "pipeline", pc: pc, pt: pt}
+		// Workspaces the pipeline task binds, and those of a run whose
+		// inline spec this is, reach an inline taskSpec undeclared.
+		for _, w := range pt.Workspaces {
+			sc.propagatedWorkspaces = append(sc.propagatedWorkspaces, w.Name.Value)
+		}
 		if pc.run != nil {
 			for _, w := range pc.run.Workspaces {
 				sc.propagatedWorkspaces = append(sc.propagatedWorkspaces, w.Name.Value)

@@ -7,6 +7,7 @@ package compiler
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pipec-dev/pipec/diag"
@@ -17,10 +18,35 @@ import (
 
 // Options configure a check.
 type Options struct {
-	// IncludeDirs are searched, in order, for Tasks, Pipelines,
-	// StepActions and PipelineResources that the input references but does
-	// not define (the -I flag). Problems inside them are not reported.
-	IncludeDirs []string
+	// Library holds the objects of the include directories (the -I flag),
+	// searched for Tasks, Pipelines, StepActions and PipelineResources that
+	// the input references but does not define. Problems inside them are
+	// not reported. It may be nil.
+	Library *Library
+}
+
+// Library is the objects of a set of include directories, indexed once and
+// shared by any number of checks.
+type Library struct {
+	Dirs []string
+	ix   *index
+	n    int // files read
+}
+
+// LoadLibrary reads the include directories. Where two files define the
+// same kind and name, the one nearer the top of its directory wins, so that
+// a catalog's task/NAME/VERSION/NAME.yaml beats a sample beside it.
+func LoadLibrary(dirs []string) (*Library, error) {
+	set, err := load.Paths(dirs, strings.NewReader(""))
+	if err != nil {
+		return nil, err
+	}
+	docs := slices.Clone(set.Docs)
+	slices.SortStableFunc(docs, func(a, b *load.Doc) int {
+		return strings.Count(a.File.Name, "/") - strings.Count(b.File.Name, "/")
+	})
+	p := &Program{}
+	return &Library{Dirs: dirs, ix: p.buildIndex(model.Decode(docs), false), n: len(set.Files)}, nil
 }
 
 // Program is a checked set of objects.
@@ -40,7 +66,7 @@ type Program struct {
 	Graphs map[*model.PipelineSpec]*Graph
 
 	index    *index
-	included *index
+	included *index // the library's index, or nil
 	opts     Options
 }
 
@@ -97,6 +123,9 @@ func CheckSet(set *load.Set, opts Options) *Program {
 		Graphs:     map[*model.PipelineSpec]*Graph{},
 		opts:       opts,
 	}
+	if opts.Library != nil {
+		p.included = opts.Library.ix
+	}
 	p.index = p.buildIndex(p.Set, true)
 	c := &checker{p: p}
 	for _, t := range p.Set.Tasks {
@@ -124,7 +153,6 @@ type index struct {
 	resources   map[string]*model.PipelineResource
 	stepActions map[string]*model.StepAction
 	others      map[string]*load.Doc
-	files       int
 }
 
 func (p *Program) buildIndex(s *model.Set, report bool) *index {
@@ -181,23 +209,6 @@ func (p *Program) buildIndex(s *model.Set, report bool) *index {
 	return ix
 }
 
-// includes loads the include directories once, on first need.
-func (p *Program) includes() *index {
-	if p.included != nil || len(p.opts.IncludeDirs) == 0 {
-		return p.included
-	}
-	set, err := load.Paths(p.opts.IncludeDirs, strings.NewReader(""))
-	if err != nil {
-		// The CLI checks that the directories exist; a file that vanished
-		// meanwhile just makes references unresolved.
-		p.included = &index{}
-		return p.included
-	}
-	p.included = p.buildIndex(model.Decode(set.Docs), false)
-	p.included.files = len(set.Files)
-	return p.included
-}
-
 // lookTask resolves a taskRef.
 func (p *Program) lookTask(kind, name string) *model.Task {
 	if kind == "" {
@@ -206,7 +217,7 @@ func (p *Program) lookTask(kind, name string) *model.Task {
 	if t := p.index.tasks[kind+"/"+name]; t != nil {
 		return t
 	}
-	if inc := p.includes(); inc != nil {
+	if inc := p.included; inc != nil {
 		return inc.tasks[kind+"/"+name]
 	}
 	return nil
@@ -216,7 +227,7 @@ func (p *Program) lookPipeline(name string) *model.Pipeline {
 	if pl := p.index.pipelines[name]; pl != nil {
 		return pl
 	}
-	if inc := p.includes(); inc != nil {
+	if inc := p.included; inc != nil {
 		return inc.pipelines[name]
 	}
 	return nil
@@ -225,8 +236,8 @@ func (p *Program) lookPipeline(name string) *model.Pipeline {
 // whereLooked says where a name was searched for, for "not found" messages.
 func (p *Program) whereLooked() string {
 	where := fmt.Sprintf("the input (%d %s)", len(p.Files), plural(len(p.Files), "file", "files"))
-	if len(p.opts.IncludeDirs) > 0 {
-		where += " and the include directories " + strings.Join(p.opts.IncludeDirs, ", ")
+	if p.opts.Library != nil {
+		where += " and the include directories " + strings.Join(p.opts.Library.Dirs, ", ")
 	} else {
 		where += "; no include directory was given (-I DIR)"
 	}

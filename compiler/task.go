@@ -69,6 +69,13 @@ func (c *checker) checkTaskSpec(s *model.TaskSpec, sc *taskScope) {
 		}
 		for _, n := range p.Default.Strings() {
 			for _, r := range ref.Find(n.Value) {
+				if r.Root() == "params" || r.Root() == "inputs" && len(r.Path) > 1 && r.Path[1].Name == "params" {
+					// Params are substituted in one pass, so a default's
+					// own $(params.x) reaches the steps as literal text.
+					c.diags().Warnf(refRange(n, r), CodeParamInDefault, "%s in the default of param %q is never substituted", r.Text(n.Value), p.Name.Value).
+						Explain("Tekton replaces params in one pass: a default is used as it is written. Pass the value explicitly instead.")
+					continue
+				}
 				c.taskRef(sc, n, r, pl, nil)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/pipec-dev/pipec/compiler"
 	"github.com/pipec-dev/pipec/diag"
+	"github.com/pipec-dev/pipec/lint"
 	"github.com/pipec-dev/pipec/load"
 	"github.com/pipec-dev/pipec/report"
 )
@@ -32,8 +33,13 @@ does, 2 for a usage or I/O error.`,
 			if err != nil {
 				return err
 			}
-			prog := compiler.CheckSet(set, compiler.Options{IncludeDirs: includes})
-			ds := diag.Sort(append(set.Diags, prog.Diags...))
+			var lib *compiler.Library
+			if len(includes) > 0 {
+				if lib, err = compiler.LoadLibrary(includes); err != nil {
+					return err
+				}
+			}
+			ds := lint.Run(set, lint.Options{Library: lib}).Diags
 			if err := f.Format(stdio.Out, ds, report.NewSources(set.Files)); err != nil {
 				return err
 			}
