@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"container/heap"
 	"slices"
 	"strings"
 
@@ -34,18 +35,25 @@ type Graph struct {
 	Tasks   []*model.PipelineTask
 	Finally []*model.PipelineTask
 	edges   map[string][]Edge
+	have    map[edgeKey]bool // the edges already added
+}
+
+type edgeKey struct {
+	from, to string
+	kind     EdgeKind
 }
 
 func newGraph(s *model.PipelineSpec) *Graph {
-	return &Graph{Tasks: s.Tasks, Finally: s.Finally, edges: map[string][]Edge{}}
+	return &Graph{Tasks: s.Tasks, Finally: s.Finally, edges: map[string][]Edge{}, have: map[edgeKey]bool{}}
 }
 
+// add records an edge once, however often the dependency is written.
 func (g *Graph) add(e Edge) {
-	for _, old := range g.edges[e.From] {
-		if old.To == e.To && old.Kind == e.Kind {
-			return
-		}
+	k := edgeKey{e.From, e.To, e.Kind}
+	if g.have[k] {
+		return
 	}
+	g.have[k] = true
 	g.edges[e.From] = append(g.edges[e.From], e)
 }
 
@@ -62,40 +70,59 @@ func (g *Graph) Deps(name string) []string {
 }
 
 // Order returns the DAG tasks in an order that respects the dependencies,
-// keeping declaration order where the graph leaves a choice. Tasks in a
-// cycle are left out.
+// the earliest declared first where the graph leaves a choice (Kahn's
+// algorithm with a heap of declaration indexes). Tasks in a cycle, or after
+// one, are left out.
 func (g *Graph) Order() []string {
-	indeg := map[string]int{}
-	users := map[string][]string{}
-	for _, t := range g.Tasks {
-		name := t.Name.Value
-		for _, d := range g.Deps(name) {
-			indeg[name]++
-			users[d] = append(users[d], name)
+	pos := make(map[string]int, len(g.Tasks))
+	for i, t := range g.Tasks {
+		if _, dup := pos[t.Name.Value]; !dup {
+			pos[t.Name.Value] = i
 		}
 	}
-	var out []string
-	done := map[string]bool{}
-	for len(out) < len(g.Tasks) {
-		progress := false
-		for _, t := range g.Tasks {
-			name := t.Name.Value
-			if done[name] || indeg[name] > 0 {
-				continue
-			}
-			done[name] = true
-			out = append(out, name)
-			for _, u := range users[name] {
-				indeg[u]--
-			}
-			progress = true
-			break // restart so that declaration order decides ties
+	indeg := make([]int, len(g.Tasks))
+	users := make([][]int, len(g.Tasks))
+	for i, t := range g.Tasks {
+		if pos[t.Name.Value] != i {
+			continue // a duplicate name: reported elsewhere
 		}
-		if !progress {
-			break
+		for _, d := range g.Deps(t.Name.Value) {
+			if j, ok := pos[d]; ok {
+				indeg[i]++
+				users[j] = append(users[j], i)
+			}
+		}
+	}
+	ready := &intHeap{}
+	for i, t := range g.Tasks {
+		if indeg[i] == 0 && pos[t.Name.Value] == i {
+			heap.Push(ready, i)
+		}
+	}
+	out := make([]string, 0, len(g.Tasks))
+	for ready.Len() > 0 {
+		i := heap.Pop(ready).(int)
+		out = append(out, g.Tasks[i].Name.Value)
+		for _, u := range users[i] {
+			if indeg[u]--; indeg[u] == 0 {
+				heap.Push(ready, u)
+			}
 		}
 	}
 	return out
+}
+
+type intHeap []int
+
+func (h intHeap) Len() int           { return len(h) }
+func (h intHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h intHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *intHeap) Push(x any)        { *h = append(*h, x.(int)) }
+func (h *intHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // cycles reports every cycle once, listing it whole.

@@ -263,6 +263,8 @@ type PipelineSpec struct {
 	Tasks       []*PipelineTask
 	Finally     []*PipelineTask
 	Resources   []*ResourceDecl // v1beta1
+
+	byName map[string]*PipelineTask // built on first use
 }
 
 // Param returns the param called name, or nil.
@@ -278,14 +280,19 @@ func (s *PipelineSpec) Workspace(name string) *PipelineWorkspace {
 	return nil
 }
 
-// Task returns the pipeline task (of tasks or finally) called name, or nil.
+// Task returns the pipeline task (of tasks or finally) called name, or nil;
+// the first one when the name is used twice. Pipelines of thousands of tasks
+// look names up constantly, so an index is built on first use.
 func (s *PipelineSpec) Task(name string) *PipelineTask {
-	for _, t := range s.AllTasks() {
-		if t.Name.Value == name {
-			return t
+	if s.byName == nil {
+		s.byName = make(map[string]*PipelineTask, len(s.Tasks)+len(s.Finally))
+		for _, t := range s.AllTasks() {
+			if _, dup := s.byName[t.Name.Value]; !dup {
+				s.byName[t.Name.Value] = t
+			}
 		}
 	}
-	return nil
+	return s.byName[name]
 }
 
 // AllTasks returns tasks then finally tasks.
