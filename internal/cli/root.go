@@ -72,6 +72,8 @@ with no Tekton controller: one Job per task and a small coordinator Job.`,
 	root.AddCommand(
 		newLintCmd(stdio),
 		newVersionCmd(stdio),
+		newStepCmd(stdio),
+		newInstallCmd(),
 	)
 	return root
 }
