@@ -208,6 +208,11 @@ func TestWorkdir(t *testing.T) {
 		"PIPEC.tasks.a.results.dir="+filepath.Join(p.dir, "work"))
 	r.wantCode(t, 0)
 	r.wantStdout(t, dir+"\n")
+
+	// A script written under a relative /pipec still runs from elsewhere.
+	r = p.run([]string{"--name", "s", "--workdir", dir, "--script", "pwd"}, step.EnvPipecDir+"=relative/pipec")
+	r.wantCode(t, 0)
+	r.wantStdout(t, dir+"\n")
 }
 
 func TestUsageErrors(t *testing.T) {

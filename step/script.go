@@ -19,11 +19,14 @@ func writeScript(p Paths, name, script string) (string, error) {
 	if !strings.HasPrefix(script, "#!") {
 		script = scriptPreamble + script
 	}
-	dir := filepath.Dir(p.script(name))
-	if err := makeSharedDir(dir); err != nil {
+	// Absolute, because the step may run in another directory (--workdir).
+	path, err := filepath.Abs(p.script(name))
+	if err != nil {
 		return "", fmt.Errorf("writing the script: %w", err)
 	}
-	path := p.script(name)
+	if err := makeSharedDir(filepath.Dir(path)); err != nil {
+		return "", fmt.Errorf("writing the script: %w", err)
+	}
 	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
 		return "", fmt.Errorf("writing the script: %w", err)
 	}
