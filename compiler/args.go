@@ -29,6 +29,9 @@ func (c *checker) checkArgs(a argsCheck) {
 	seen := map[string]*model.Param{}
 	for _, p := range a.args {
 		name := p.Name.Value
+		if name == "" {
+			continue // the schema reports the missing name
+		}
 		if first := seen[name]; first != nil {
 			ds.Errorf(p.Name.Range(), CodeDuplicateParam, "param %q is passed twice", name).With(first.Name.Range(), "first passed here")
 			continue

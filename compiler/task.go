@@ -91,6 +91,9 @@ func (c *checker) checkTaskSpec(s *model.TaskSpec, sc *taskScope) {
 func (c *checker) checkParamDecls(ps []*model.ParamSpec) {
 	seen := map[string]*model.ParamSpec{}
 	for _, p := range ps {
+		if p.Name.Value == "" {
+			continue // the schema reports the missing name
+		}
 		if first := seen[p.Name.Value]; first != nil {
 			c.diags().Errorf(p.Name.Range(), CodeDuplicateParam, "param %q is declared twice", p.Name.Value).
 				With(first.Name.Range(), "first declared here")

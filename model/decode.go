@@ -10,9 +10,9 @@ import (
 func str(n *source.Node, key string) Str {
 	v := n.Get(key)
 	if v == nil || !v.IsScalar() || v.Kind == source.Null {
-		return Str{}
+		return Str{Parent: n}
 	}
-	return Str{Value: v.Value, Node: v}
+	return Str{Value: v.Value, Node: v, Parent: n}
 }
 
 func boolean(n *source.Node, key string) bool {

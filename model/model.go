@@ -18,10 +18,18 @@ import (
 type Str struct {
 	Value string
 	Node  *source.Node
+	// Parent is the map the field belongs to, where a problem with a
+	// missing field is reported.
+	Parent *source.Node
 }
 
-// Range returns the field's position, or the zero Range when it is missing.
-func (s Str) Range() diag.Range { return s.Node.Range() }
+// Range returns the field's position or, when it is missing, its parent's.
+func (s Str) Range() diag.Range {
+	if s.Node != nil {
+		return s.Node.Range()
+	}
+	return s.Parent.Range()
+}
 
 // IsSet reports whether the field was written.
 func (s Str) IsSet() bool { return s.Node != nil }
