@@ -74,6 +74,7 @@ with no Tekton controller: one Job per task and a small coordinator Job.`,
 		newVersionCmd(stdio),
 		newStepCmd(stdio),
 		newInstallCmd(),
+		newSchemaCmd(stdio),
 	)
 	return root
 }
