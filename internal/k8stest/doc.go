@@ -17,7 +17,9 @@
 // kubectl, for Cluster.Kubectl) in $PIPEC_K8S_BIN_DIR, or in
 // $HOME/.cache/pipec/k8s-v1.34.4 when that is unset. When they are missing it
 // runs hack/k8s-bins.sh, which builds them from the Go module proxy: ~6-10
-// minutes the first time on a fresh machine, nothing afterwards.
+// minutes the first time on a fresh machine, nothing afterwards. That is
+// close to go test's default -timeout of 10m, so on a fresh machine run the
+// script first (CI's .ci/run does), or pass -timeout 30m.
 //
 // To run against an existing cluster instead (one started by hand, or one
 // shared by several test packages), set PIPEC_E2E_KUBECONFIG to its
