@@ -17,6 +17,7 @@
 // runs a step, and [Main] does both the way the pipec binary does.
 //
 // The wrapper runs before every step of every task, so it is kept lean: it
-// reads the environment once, does no work at package initialisation and
-// touches the file system only where a flag asks it to.
+// reads the environment once, does no work at package initialisation, and
+// besides the step's exitCode file touches the file system only where a
+// flag asks it to.
 package step
