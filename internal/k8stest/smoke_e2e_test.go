@@ -175,6 +175,36 @@ func TestFailedJob(t *testing.T) {
 	}
 }
 
+func TestIndexedJob(t *testing.T) {
+	ctx := testContext(t)
+	ns := cluster.NewNamespace(t)
+	j := job(ns, "run-matrix")
+	j.Spec.Suspend = ptr(false)
+	j.Spec.CompletionMode = ptr(batchv1.IndexedCompletion)
+	j.Spec.Completions = ptr[int32](2)
+	j.Spec.Parallelism = ptr[int32](2)
+	if _, err := cluster.Client().BatchV1().Jobs(ns).Create(ctx, j, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	kubelet := cluster.Kubelet()
+	// Out of order, as matrix instances may end.
+	for _, index := range []int{1, 0} {
+		pod, err := kubelet.WaitForIndexedJobPod(ctx, ns, j.Name, index)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := pod.Annotations[batchv1.JobCompletionIndexAnnotation]; got != fmt.Sprint(index) {
+			t.Errorf("pod for index %d has completion index %q", index, got)
+		}
+		if _, err := kubelet.SucceedPod(ctx, pod, map[string]string{"index": fmt.Sprint(index)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := cluster.WaitForJobCondition(ctx, ns, j.Name, batchv1.JobComplete); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestServerSideDryRunRejects(t *testing.T) {
 	ctx := testContext(t)
 	ns := cluster.NewNamespace(t)
