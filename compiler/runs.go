@@ -38,6 +38,14 @@ func (c *checker) checkPipelineRun(r *model.PipelineRun) {
 			}
 		} else {
 			rp = &ResolvedPipeline{Spec: pl.Spec, Pipeline: pl}
+			if c.p.Graphs[pl.Spec] == nil {
+				// A Pipeline from an include directory: resolve its tasks and
+				// build its graph for the compiler, without reporting problems
+				// inside it (Options.Library says they are not reported).
+				n := len(c.p.Diags)
+				c.checkPipeline(pl.Spec, nil)
+				c.p.Diags = c.p.Diags[:n]
+			}
 		}
 	}
 	c.checkRunParamRefs(r.Params)
