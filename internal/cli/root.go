@@ -75,6 +75,7 @@ with no Tekton controller: one Job per task and a small coordinator Job.`,
 		newStepCmd(stdio),
 		newInstallCmd(),
 		newSchemaCmd(stdio),
+		newCompileCmd(stdio),
 	)
 	return root
 }
