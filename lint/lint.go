@@ -1,6 +1,13 @@
 // Package lint runs pipec's checks over a set of inputs: schema validation
 // of every Tekton object, the compiler's reference, type and graph checks,
 // and the lint rules, and returns one sorted list of diagnostics.
+//
+// Every code pipec can report is in one registry (Rules): the lint rules of
+// this package, one per file, and the codes of the loader, the schema
+// validator and the compiler, published with the same documentation. The
+// configuration (.pipec.yaml) turns rules on and off and sets their
+// severity; suppression comments and annotations, which must give a reason,
+// silence single findings and are themselves audited.
 package lint
 
 import (
@@ -19,21 +26,52 @@ type Options struct {
 	// Library holds the objects of the include directories, searched for
 	// Tasks and Pipelines the input references but does not define.
 	Library *compiler.Library
+	// Config selects rules and severities; nil means the defaults.
+	Config *Config
 }
 
 // Result is what a run found.
 type Result struct {
 	Program *compiler.Program
 	Diags   []diag.Diagnostic
+	// Suppressed counts the findings that suppressions silenced, Excluded
+	// those in files the configuration excludes.
+	Suppressed, Excluded int
 }
 
 // Run checks what load read.
 func Run(set *load.Set, opts Options) *Result {
+	cfg := opts.Config
 	ds := slices.Clone(set.Diags)
 	ds = append(ds, validate(set.Docs)...)
 	prog := compiler.CheckSet(set, compiler.Options{Library: opts.Library})
 	ds = append(ds, prog.Diags...)
-	return &Result{Program: prog, Diags: diag.Sort(ds)}
+	ds = append(ds, runRules(prog, cfg)...)
+
+	sup := collectDirectives(set)
+	res := &Result{Program: prog}
+	ds, res.Excluded = cfg.apply(ds)
+	ds, res.Suppressed = sup.apply(ds)
+	sup.audit(cfg)
+	audit, _ := cfg.apply(sup.diags)
+	ds = append(ds, audit...)
+	res.Diags = diag.Sort(ds)
+	return res
+}
+
+// runRules runs the enabled lint rules over the program.
+func runRules(prog *compiler.Program, cfg *Config) []diag.Diagnostic {
+	in := indexInputs(prog.Set)
+	var out []diag.Diagnostic
+	for _, r := range lintRules {
+		if !cfg.Enabled(r.ID) {
+			continue
+		}
+		p := &Pass{Rule: r, Program: prog, in: in}
+		r.Run(p)
+		out = append(out, p.diags...)
+	}
+	return out
 }
 
 // validate checks every Tekton document against its schema, in parallel:

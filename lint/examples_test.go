@@ -1,0 +1,73 @@
+package lint
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/pipec-dev/pipec/diag"
+	"github.com/pipec-dev/pipec/internal/checktest"
+	"github.com/pipec-dev/pipec/load"
+)
+
+// only returns a configuration that runs one lint rule (and every published
+// code, which cannot be turned off from running).
+func only(t testing.TB, id string) *Config {
+	src := "version: 1\nrules:\n  PC3*: off\n  PC4*: off\n  PC5*: off\n  PC6*: off\n"
+	if r := Lookup(id); r != nil && !r.Published() {
+		src += "  " + id + ": on\n"
+	}
+	c, err := ParseConfig("test.pipec.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// lintText lints one example, written to a temporary file.
+func lintText(t *testing.T, name, text string, cfg *Config) (*load.Set, []diag.Diagnostic) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set, err := load.Paths([]string{p}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set, Run(set, Options{Config: cfg}).Diags
+}
+
+// TestExamples lints every rule's examples: the bad one must be reported
+// by the rule and have no error of another code; the good one must not be
+// reported by the rule and have no error at all.
+func TestExamples(t *testing.T) {
+	for _, r := range Rules() {
+		t.Run(r.ID, func(t *testing.T) {
+			cfg := only(t, r.ID)
+			if r.Category == Directive {
+				cfg = nil // suppressions of rules that do not run are not audited
+			}
+			ext := "." + r.ExampleLang()
+			_, bad := lintText(t, "bad"+ext, r.Bad, cfg)
+			found := false
+			for _, d := range bad {
+				switch {
+				case d.Code == r.ID:
+					found = true
+				case d.Severity == diag.Error:
+					t.Errorf("bad example: unrelated error %s", d)
+				}
+			}
+			if !found {
+				t.Errorf("bad example is not reported:\n%s", checktest.Lines(bad))
+			}
+			_, good := lintText(t, "good"+ext, r.Good, cfg)
+			for _, d := range good {
+				if d.Code == r.ID || d.Severity == diag.Error {
+					t.Errorf("good example: %s", d)
+				}
+			}
+		})
+	}
+}
