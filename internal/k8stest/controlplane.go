@@ -234,6 +234,10 @@ func (cp *controlPlane) newAPIServer(port int) *process {
 			"--tls-private-key-file=" + cp.files.APIServerKey,
 			"--client-ca-file=" + cp.files.CACert,
 			"--authorization-mode=RBAC",
+			// As kubeadm, kind and the managed clusters run it: Tekton
+			// tasks (docker-in-docker sidecars, buildah) use privileged
+			// containers, which the API server refuses by default.
+			"--allow-privileged=true",
 			"--service-account-issuer=" + saIssuer,
 			"--service-account-key-file=" + cp.files.SAPub,
 			"--service-account-signing-key-file=" + cp.files.SAKey,
