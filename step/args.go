@@ -58,10 +58,11 @@ var ErrHelp = flag.ErrHelp
 // argument that is not a flag, is the command or the script's arguments.
 func ParseArgs(args, env []string) (Options, error) {
 	o := Options{
-		OnError:   StopAndFail,
-		Paths:     DefaultPaths(),
-		KillGrace: DefaultKillGrace,
-		Env:       env,
+		OnError:      StopAndFail,
+		Paths:        DefaultPaths(),
+		KillGrace:    DefaultKillGrace,
+		MessageLimit: MaxTerminationMessage,
+		Env:          env,
 	}
 	if err := o.readEnv(env); err != nil {
 		return o, err
@@ -79,6 +80,7 @@ func ParseArgs(args, env []string) (Options, error) {
 	fs.StringVar(&o.Workdir, "workdir", "", "")
 	fs.Func("results", "", listFlag(&o.Results))
 	fs.Func("step-results", "", listFlag(&o.StepResults))
+	fs.IntVar(&o.MessageLimit, "message-limit", MaxTerminationMessage, "")
 	fs.Func("basic-docker", "", secretURLFlag(&o.Creds.BasicDocker))
 	fs.Func("basic-git", "", secretURLFlag(&o.Creds.BasicGit))
 	fs.Func("ssh-git", "", secretURLFlag(&o.Creds.SSHGit))

@@ -31,7 +31,12 @@ type Options struct {
 	Results []string
 	// StepResults names the step's own results.
 	StepResults []string
-	Creds       Creds
+	// MessageLimit is how many bytes of termination message the kubelet
+	// keeps for this container: 4096, or 12288 divided by the number of
+	// the pod's containers (init containers included) when that is less.
+	// The compiler knows the pod and passes it.
+	MessageLimit int
+	Creds        Creds
 
 	Paths Paths
 	// KillGrace is how long a timed-out step has between SIGTERM and SIGKILL.

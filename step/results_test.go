@@ -53,6 +53,22 @@ func TestResultsTooLargeFailNamingTheLargest(t *testing.T) {
 	}
 }
 
+// TestMessageLimit checks the budget the compiler passes for a pod with many
+// containers: results that fit 4096 bytes fail a smaller limit.
+func TestMessageLimit(t *testing.T) {
+	p := newPod(t)
+	results := filepath.Join(p.tekton, "results")
+	p.write(filepath.Join(results, "digest"), strings.Repeat("d", 1500))
+	ok := p.run([]string{"--name", "last", "--results", "digest", "--", "true"})
+	ok.wantCode(t, 0)
+	r := p.run([]string{"--name", "last", "--results", "digest", "--message-limit", "1024", "--", "true"})
+	r.wantCode(t, 1)
+	r.wantStderrContains(t, `the kubelet keeps 1024: the largest is result "digest" (1500 bytes)`)
+	if text := p.read(p.term); len(text) > 1024 {
+		t.Errorf("termination message of %d bytes exceeds the limit", len(text))
+	}
+}
+
 func TestStepResults(t *testing.T) {
 	p := newPod(t)
 	// The wrapper makes the step's results directory before the step runs.

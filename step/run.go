@@ -55,26 +55,26 @@ func report(o *Options, failure error) error {
 	var sets []resultSet
 	var errs []error
 	if len(o.Results) > 0 {
-		rs, err := readResults("result", o.Paths.results(), o.Results)
+		rs, err := readResults("result", o.Paths.results(), o.Results, o.limit())
 		m.Results, sets, errs = rs.values, append(sets, rs), append(errs, err)
 	}
 	if len(o.StepResults) > 0 {
-		rs, err := readResults("step result", filepath.Join(o.Paths.stepDir(o.Name), "results"), o.StepResults)
+		rs, err := readResults("step result", filepath.Join(o.Paths.stepDir(o.Name), "results"), o.StepResults, o.limit())
 		m.StepResults, sets, errs = rs.values, append(sets, rs), append(errs, err)
 	}
 	if m.empty() && failure == nil && errors.Join(errs...) == nil {
 		return nil
 	}
-	b, err := encodeMessage(m, sets...)
+	b, err := encodeMessage(m, o.limit(), sets...)
 	if err != nil {
 		errs = append(errs, err)
 	}
 	if all := errors.Join(failure, errors.Join(errs...)); all != nil {
 		m.Error = all.Error()
-		if b, err = encodeMessage(m); err != nil {
+		if b, err = encodeMessage(m, o.limit()); err != nil {
 			// The results and the error do not fit together: the error
 			// matters more.
-			b, _ = encodeMessage(message{Error: truncate(all.Error(), MaxTerminationMessage/2)})
+			b, _ = encodeMessage(message{Error: truncate(all.Error(), o.limit()/2)}, o.limit())
 		}
 	}
 	return errors.Join(append(errs, writeMessage(o.Paths.Termination, b))...)
@@ -208,4 +208,12 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
+}
+
+// limit is the termination message budget, never above the kubelet's 4096.
+func (o *Options) limit() int {
+	if o.MessageLimit <= 0 || o.MessageLimit > MaxTerminationMessage {
+		return MaxTerminationMessage
+	}
+	return o.MessageLimit
 }

@@ -12,8 +12,9 @@ import (
 	"unicode/utf8"
 )
 
-// MaxTerminationMessage is how many bytes of a container's termination
-// message the kubelet keeps; it cuts the rest silently.
+// MaxTerminationMessage is the most bytes of a container's termination
+// message the kubelet keeps; it cuts the rest silently. It keeps less when
+// a pod has more than three containers: 12288 bytes shared equally.
 const MaxTerminationMessage = 4096
 
 // message is the termination message: docs/design.md, "Termination message".
@@ -37,10 +38,10 @@ type resultSet struct {
 
 // readResults reads the named files of dir. A missing file is no result,
 // as in Tekton: the step did not write it. Values are kept byte for byte.
-func readResults(kind, dir string, names []string) (resultSet, error) {
+func readResults(kind, dir string, names []string, limit int) (resultSet, error) {
 	rs := resultSet{kind: kind, values: map[string]string{}, sizes: map[string]int64{}}
 	for _, name := range names {
-		value, size, err := readResult(filepath.Join(dir, name))
+		value, size, err := readResult(filepath.Join(dir, name), limit)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -55,18 +56,18 @@ func readResults(kind, dir string, names []string) (resultSet, error) {
 	return rs, nil
 }
 
-func readResult(path string) (string, int64, error) {
+func readResult(path string, limit int) (string, int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", 0, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxTerminationMessage+1))
+	b, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
 	if err != nil {
 		return "", 0, err
 	}
 	size := int64(len(b))
-	if size > MaxTerminationMessage {
+	if size > int64(limit) {
 		fi, err := f.Stat()
 		if err != nil {
 			return "", 0, err
@@ -78,7 +79,7 @@ func readResult(path string) (string, int64, error) {
 
 // encodeMessage encodes m for the termination message, or says which result
 // to blame when it does not fit.
-func encodeMessage(m message, sets ...resultSet) ([]byte, error) {
+func encodeMessage(m message, limit int, sets ...resultSet) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	// "<", ">" and "&" as \u003c would cost five bytes more each.
@@ -87,7 +88,7 @@ func encodeMessage(m message, sets ...resultSet) ([]byte, error) {
 		return nil, fmt.Errorf("encoding the termination message: %w", err)
 	}
 	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	if len(b) <= MaxTerminationMessage {
+	if len(b) <= limit {
 		return b, nil
 	}
 	need := int64(len(b))
@@ -105,7 +106,7 @@ func encodeMessage(m message, sets ...resultSet) ([]byte, error) {
 	}
 	return nil, fmt.Errorf("the results need at least %d bytes of termination message and the kubelet keeps %d: "+
 		"the largest is %s %q (%d bytes); pass large values through a workspace instead",
-		need, MaxTerminationMessage, largest.kind, largest.name, largest.size)
+		need, limit, largest.kind, largest.name, largest.size)
 }
 
 // writeMessage writes the termination message, replacing what is there.
