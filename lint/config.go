@@ -177,6 +177,7 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 	if version == nil {
 		return nil, configError(path, root, "missing \"version: 1\"")
 	}
+	c.resolve() // once, so that a Config is safe to share between runs
 	return c, nil
 }
 

@@ -11,11 +11,12 @@ import (
 )
 
 var ruleNumericParam = &Rule{
-	ID:       "PC5015",
-	Name:     "numeric-param",
-	Title:    "unquoted number that changes on its way to a param",
-	Category: Correctness,
-	Severity: warningSev,
+	ID:         "PC5015",
+	Name:       "numeric-param",
+	Title:      "unquoted number that changes on its way to a param",
+	Category:   Correctness,
+	Severity:   warningSev,
+	TektonLint: "no-invalid-param-type",
 	Doc: `Params are strings, but an unquoted number in YAML is a number. kubectl
 converts YAML to JSON before Tekton sees it, and Tekton then takes the
 number's JSON text: 1.10 arrives as "1.1", 010 (a YAML 1.1 octal) as "8",

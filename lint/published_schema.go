@@ -37,6 +37,7 @@ spec:
 		Good: helloTask,
 	}, {
 		ID: schema.CodeRequired, Name: "missing-field", Title: "required field missing", Category: Schema, Severity: errorSev,
+		TektonLint: "no-invalid-param-type",
 		Doc: `A field the schema requires is absent: a param passed without a value, a
 step without image (unless the stepTemplate gives one or it refers to a
 StepAction), a workspace binding without name.`,

@@ -76,6 +76,10 @@ func collectDirectives(set *load.Set) *suppressor {
 			start := f.Offset(line, 1) + markerAt
 			at := f.Range(start, f.Offset(line, 1)+len(text))
 			kind, rest := text[m[2]:m[3]], text[m[4]:m[5]]
+			// Another comment may follow on the line: the reason ends there.
+			if i := strings.Index(rest, " #"); i >= 0 {
+				rest = rest[:i]
+			}
 			d := &directive{at: at, file: f.Name}
 			switch kind {
 			case "ignore":

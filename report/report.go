@@ -29,9 +29,38 @@ func NewSources(files []*source.File) Sources {
 	return s
 }
 
-var formats = map[string]func() Formatter{
-	"text": func() Formatter { return &Text{} },
-	"json": func() Formatter { return JSON{} },
+// Options are what the formats need beyond the diagnostics. The zero value
+// is valid.
+type Options struct {
+	// Color wraps severities and carets in ANSI colours (text only).
+	Color bool
+	// Suppressed is the number of findings suppressions silenced, for the
+	// text summary.
+	Suppressed int
+	// Tool describes pipec and its rules, for SARIF.
+	Tool Tool
+}
+
+// Tool describes the analysis tool for formats that carry it (SARIF).
+type Tool struct {
+	Name, Version, InformationURI string
+	Rules                         []Rule
+}
+
+// Rule is the documentation of one code, as SARIF's reportingDescriptor
+// wants it.
+type Rule struct {
+	ID, Name, Title, Doc, HelpURI, Help string
+	Category                            string
+	Severity                            diag.Severity
+	Off                                 bool
+}
+
+var formats = map[string]func(Options) Formatter{
+	"text":   func(o Options) Formatter { return &Text{Color: o.Color, Summary: true, Suppressed: o.Suppressed} },
+	"json":   func(Options) Formatter { return JSON{} },
+	"sarif":  func(o Options) Formatter { return &SARIF{Tool: o.Tool} },
+	"github": func(Options) Formatter { return GitHub{} },
 }
 
 // Names lists the known formats.
@@ -44,10 +73,13 @@ func Names() []string {
 	return names
 }
 
-// New returns the formatter called name.
-func New(name string) (Formatter, error) {
+// New returns the formatter called name, with default options.
+func New(name string) (Formatter, error) { return NewWith(name, Options{}) }
+
+// NewWith returns the formatter called name, configured by opts.
+func NewWith(name string, opts Options) (Formatter, error) {
 	if f, ok := formats[name]; ok {
-		return f(), nil
+		return f(opts), nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want one of %v)", name, Names())
 }

@@ -17,10 +17,16 @@ import (
 //	     = did you mean "image-tag"?
 //	  file:3:9: declared here
 //
-// The first line alone is what editors and problem matchers parse.
+// The first line alone is what editors and problem matchers parse. With
+// Summary, a last line counts the problems:
+//
+//	3 problems (1 error, 2 warnings), 1 suppressed
 type Text struct {
 	// Color wraps severities and carets in ANSI colours.
 	Color bool
+	// Summary adds the count line when there is something to count.
+	Summary    bool
+	Suppressed int
 }
 
 func (t *Text) Format(w io.Writer, ds []diag.Diagnostic, src Sources) error {
@@ -29,7 +35,42 @@ func (t *Text) Format(w io.Writer, ds []diag.Diagnostic, src Sources) error {
 			return err
 		}
 	}
+	if t.Summary && (len(ds) > 0 || t.Suppressed > 0) {
+		_, err := io.WriteString(w, summary(ds, t.Suppressed)+"\n")
+		return err
+	}
 	return nil
+}
+
+// summary counts diagnostics by severity.
+func summary(ds []diag.Diagnostic, suppressed int) string {
+	var n [3]int
+	for _, d := range ds {
+		if d.Severity >= diag.Error && d.Severity <= diag.Info {
+			n[d.Severity]++
+		}
+	}
+	var parts []string
+	for sev, c := range n {
+		if c > 0 {
+			parts = append(parts, count(c, diag.Severity(sev).String()))
+		}
+	}
+	s := count(len(ds), "problem")
+	if len(parts) > 0 {
+		s += " (" + strings.Join(parts, ", ") + ")"
+	}
+	if suppressed > 0 {
+		s += fmt.Sprintf(", %d suppressed", suppressed)
+	}
+	return s
+}
+
+func count(n int, what string) string {
+	if n != 1 && what != "info" {
+		what += "s"
+	}
+	return fmt.Sprintf("%d %s", n, what)
 }
 
 func (t *Text) one(w io.Writer, d diag.Diagnostic, src Sources) error {
