@@ -122,6 +122,7 @@ func (tc *taskCompiler) scanRunTime(s *stepDef) (runTimeUse, bool) {
 					what = "a matrix param, which differs between the pods of one Job"
 				}
 				tc.c.errorf(rangeOf(at, s.node), CodeRunTimeField, "%s depends on %s (%s)", stepField(s, field), what, r.Text(text)).
+					With(tc.in.at, tc.in.what()).
 					Explain("The kubelet needs this field to create the container, before the run produces the value; pipec passes run-time values only into a step's script, command, args, env values and workingDir. Move the value into one of those, or make it a param known when the run starts.")
 				ok = false
 				continue
@@ -207,6 +208,7 @@ func (tc *taskCompiler) buildStep(s *stepDef, wo wrapperOpts) (*built, bool) {
 	if needs && len(cmd) == 0 && s.script == "" {
 		tc.c.errorf(s.node.Range(), CodeNoCommand, "%s %q needs the step wrapper (%s) but has neither command nor script",
 			prefix, s.stepName(), whyWrapped(s, use, wo)).
+			With(tc.in.at, tc.in.what()).
 			Explain("pipec runs such a step through /pipec/bin/pipec step, which must be told what to run: pipec cannot look up the image's entrypoint the way Tekton's controller does. Add the image's entrypoint as the step's command.")
 		return nil, false
 	}
@@ -326,7 +328,7 @@ func (tc *taskCompiler) sidecarProbe(s *stepDef, out map[string]any) {
 		sp[k] = v
 	}
 	if t, ok := sp["successThreshold"]; ok && toString(t) != "1" {
-		tc.c.diags.Warnf(rangeOf(s.at["readinessProbe"], s.node), CodeProbe, "sidecar %q's readinessProbe has successThreshold %s; as its startupProbe it is 1", s.stepName(), toString(t)).
+		tc.c.diags.Warnf(rangeOf(s.at["readinessProbe"].Get("successThreshold"), s.node), CodeProbe, "sidecar %q's readinessProbe has successThreshold %s; as its startupProbe it is 1", s.stepName(), toString(t)).
 			Explain("Kubernetes requires a startupProbe's successThreshold to be 1.")
 		sp["successThreshold"] = 1
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/pipec-dev/pipec/compiler"
 	"github.com/pipec-dev/pipec/diag"
 	"github.com/pipec-dev/pipec/model"
+	"github.com/pipec-dev/pipec/source"
 )
 
 // Options configure a compile.
@@ -128,6 +129,17 @@ func (c *compilation) checkOthers() {
 		if d.IsTekton() && (d.Kind == "Run" || d.Kind == "CustomRun") {
 			c.diags.Errorf(d.Root.Range(), CodeCustomTask, "%s %q runs a custom task, which pipec cannot compile", d.Kind, d.Name).
 				Explain("A custom task is run by its own controller, which a plain Kubernetes cluster does not have. Write the work as a Task with steps.")
+		}
+	}
+}
+
+// notCompiled warns about run fields that have no effect in compiled
+// objects: the controller that would read them is not there.
+func (c *compilation) notCompiled(spec *source.Node, fields ...string) {
+	for _, f := range fields {
+		if k := spec.Key(f); k != nil {
+			c.diags.Warnf(k.Range(), CodeDropped, "%s is not compiled: no Tekton controller runs the compiled objects", f).
+				Explain("The field is read by Tekton's controllers (debugging, delegation to another controller); the compiled Jobs run without them.")
 		}
 	}
 }

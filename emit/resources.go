@@ -134,7 +134,8 @@ if [ ! -f "$HOME/.ssh/known_hosts" ]; then
   git config core.sshCommand "ssh -o StrictHostKeyChecking=accept-new"
 fi
 git config http.sslVerify "$PIPEC_GIT_SSL_VERIFY"
-set -- --depth="$PIPEC_GIT_DEPTH"
+set --
+if [ "$PIPEC_GIT_DEPTH" -gt 0 ]; then set -- --depth="$PIPEC_GIT_DEPTH"; fi
 if [ "$PIPEC_GIT_SUBMODULES" = true ]; then set -- "$@" --recurse-submodules=yes; fi
 # shellcheck disable=SC2086 # a refspec is several words; no revision is HEAD
 if [ -n "${PIPEC_GIT_REFSPEC:-}" ]; then

@@ -37,6 +37,7 @@ func (c *compilation) pipelineRun(pr *model.PipelineRun) *RunOutput {
 		return nil
 	}
 	c.runStatus(pr.Status)
+	c.notCompiled(pr.Doc.Root.Get("spec"), "managedBy")
 	rc := &runContext{c: c, name: nameOf(&pr.Object), ns: c.namespace(&pr.Object)}
 	rc.resultsConfigMap = childName(rc.name, "results")
 	spec := rp.Spec
@@ -290,6 +291,10 @@ func (rc *runContext) pipelineTaskInput(pr *model.PipelineRun, rp *compiler.Reso
 	case pt.TaskRef != nil && pt.TaskRef.Remote():
 		c.remote(pt.TaskRef, "Task")
 		return nil
+	case pt.Conditions != nil:
+		c.errorf(pt.Conditions.Range(), CodeUnsupported, "conditions are not compiled: Tekton removed them").
+			Explain("Write the check as a when expression on a result of an earlier task.")
+		return nil
 	}
 	for _, w := range pt.When {
 		if w.CEL.IsSet() {
@@ -442,7 +447,7 @@ func (rc *runContext) pipelineTaskInput(pr *model.PipelineRun, rp *compiler.Reso
 	} else {
 		in.contextTask = in.job
 	}
-	if md := pt.TaskSpecNode.Get("metadata"); md != nil {
+	for _, md := range []*source.Node{pt.TaskSpecNode.Get("metadata"), tsMetadata(ts)} {
 		for k, v := range md.Get("labels").Entries() {
 			in.labels[k.Value] = v.Value
 		}
@@ -525,6 +530,14 @@ func propagate(in *taskInput, o *model.Object) {
 			in.annotations[k] = v
 		}
 	}
+}
+
+// tsMetadata is a taskRunSpecs entry's metadata, or nil.
+func tsMetadata(ts *model.TaskRunSpec) *source.Node {
+	if ts == nil {
+		return nil
+	}
+	return ts.Node.Get("metadata")
 }
 
 func cmpOr(a, b string) string {

@@ -63,6 +63,14 @@ type taskOutput struct {
 	claims  []string // ReadWriteOnce claims it mounts
 }
 
+// what names the task being compiled, for a diagnostic's related position.
+func (in *taskInput) what() string {
+	if in.task != "" && in.run.name != in.task {
+		return "compiled for pipeline task " + quoted(in.task) + " of run " + quoted(in.run.name)
+	}
+	return "compiled for run " + quoted(in.run.name)
+}
+
 func (tc *taskCompiler) unsupported(k *source.Node, what string) {
 	tc.c.errorf(k.Range(), CodeUnsupported, "pipec has no compilation for %s", what).
 		Explain("Every field of the input either reaches the output or is reported; this one has no place in a Job.")
@@ -297,7 +305,7 @@ func (tc *taskCompiler) compile() *taskOutput {
 	maps.Copy(podLabels, lbl)
 	job := &batchv1.Job{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
-		ObjectMeta: tc.c.meta(in.job, in.run, lbl, in.annotations),
+		ObjectMeta: tc.c.meta(in.job, in.run, maps.Clone(podLabels), in.annotations),
 		Spec: batchv1.JobSpec{
 			Suspend:              &in.suspend,
 			CompletionMode:       &indexed,

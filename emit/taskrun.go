@@ -28,6 +28,7 @@ func (c *compilation) taskRun(tr *model.TaskRun) *RunOutput {
 		return nil
 	}
 	c.runStatus(tr.Status)
+	c.notCompiled(tr.Doc.Root.Get("spec"), "debug", "managedBy")
 	rc := &runContext{c: c, name: nameOf(&tr.Object), ns: c.namespace(&tr.Object)}
 	in := &taskInput{
 		run:              rc,

@@ -174,22 +174,45 @@ func (tc *taskCompiler) workspaceMounts(s *stepDef) []corev1.VolumeMount {
 }
 
 // mounts adds pipec's and the workspaces' mounts before the step's own.
+// At one path, the step's own mount wins over a workspace's, and a
+// workspace's over pipec's implicit ones (a workspace mounted at
+// /workspace, say): a container cannot mount two volumes at one path.
 func (tc *taskCompiler) mounts(c *corev1.Container, s *stepDef, wrapped bool, creds []corev1.VolumeMount) {
-	var ms []corev1.VolumeMount
+	var implicit []corev1.VolumeMount
 	if wrapped {
-		ms = append(ms, corev1.VolumeMount{Name: volPipec, MountPath: pipecDir})
+		implicit = append(implicit, corev1.VolumeMount{Name: volPipec, MountPath: pipecDir})
 	}
 	if !s.sidecar {
-		ms = append(ms,
+		implicit = append(implicit,
 			corev1.VolumeMount{Name: volResults, MountPath: resultsDir},
 			corev1.VolumeMount{Name: volSteps, MountPath: stepsDir})
 	}
-	ms = append(ms, corev1.VolumeMount{Name: volWorkspace, MountPath: workspaceDir})
-	ms = append(ms, tc.workspaceMounts(s)...)
+	implicit = append(implicit, corev1.VolumeMount{Name: volWorkspace, MountPath: workspaceDir})
+	ws := tc.workspaceMounts(s)
 	if wrapped && !s.sidecar {
-		ms = append(ms, creds...)
+		ws = append(ws, creds...)
 	}
-	c.VolumeMounts = append(ms, c.VolumeMounts...)
+	taken := map[string]bool{}
+	for _, m := range c.VolumeMounts {
+		taken[m.MountPath] = true
+	}
+	var ms []corev1.VolumeMount
+	for _, m := range ws {
+		if !taken[m.MountPath] {
+			ms = append(ms, m)
+		}
+	}
+	for _, m := range ms {
+		taken[m.MountPath] = true
+	}
+	var out []corev1.VolumeMount
+	for _, m := range implicit {
+		if !taken[m.MountPath] {
+			out = append(out, m)
+		}
+	}
+	out = append(out, ms...)
+	c.VolumeMounts = append(out, c.VolumeMounts...)
 }
 
 // volumes returns the pod's volumes: pipec's, the workspaces', the
