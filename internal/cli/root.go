@@ -71,6 +71,7 @@ with no Tekton controller: one Job per task and a small coordinator Job.`,
 	})
 	root.AddCommand(
 		newLintCmd(stdio),
+		newExplainCmd(stdio),
 		newVersionCmd(stdio),
 		newStepCmd(stdio),
 		newInstallCmd(),
