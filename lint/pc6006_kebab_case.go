@@ -123,6 +123,11 @@ func runNameStyle(p *Pass, ok func(string) bool, style string) {
 			for _, b := range pt.Workspaces {
 				check(b.Name, "workspace")
 			}
+			if pt.Matrix != nil {
+				for _, inc := range pt.Matrix.Include {
+					check(inc.Name, "matrix combination")
+				}
+			}
 		}
 	}
 }
