@@ -77,6 +77,7 @@ with no Tekton controller: one Job per task and a small coordinator Job.`,
 		newInstallCmd(),
 		newSchemaCmd(stdio),
 		newCompileCmd(stdio),
+		newCoordinateCmd(stdio), newRunsCmd(stdio),
 	)
 	return root
 }
