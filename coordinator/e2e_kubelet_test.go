@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"strconv"
 	"sync"
@@ -14,12 +15,12 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
-	watchtools "k8s.io/client-go/tools/watch"
 
 	"github.com/pipec-dev/pipec/internal/k8stest"
 	"github.com/pipec-dev/pipec/plan"
@@ -127,21 +128,14 @@ func (d *driver) end(ctx context.Context, task string, p *corev1.Pod) {
 		}
 	}
 	var err error
-	switch {
-	case e.hang:
-		_, err = d.kubelet.StartPod(ctx, p)
-	case e.deadline:
-		if p, err = d.kubelet.StartPod(ctx, p); err == nil {
-			p.Status.Reason = "DeadlineExceeded"
-			p.Status.Message = "Pod was active on the node longer than the specified deadline"
-			if p, err = d.client.CoreV1().Pods(d.ns).UpdateStatus(ctx, p, metav1.UpdateOptions{}); err == nil {
-				_, err = d.kubelet.FinishPod(ctx, p, 137, "")
-			}
+	// The API server may be restarting: a kubelet retries its status
+	// updates until they land.
+	for try := 0; ; try++ {
+		err = d.finish(ctx, p, e)
+		if err == nil || ctx.Err() != nil || try == 100 {
+			break
 		}
-	case e.fail:
-		_, err = d.kubelet.FinishPod(ctx, p, 1, message(e.results, e.errText))
-	default:
-		_, err = d.kubelet.FinishPod(ctx, p, 0, message(e.results, ""))
+		time.Sleep(100 * time.Millisecond)
 	}
 	at := time.Now()
 	if err != nil {
@@ -157,6 +151,40 @@ func (d *driver) end(ctx context.Context, task string, p *corev1.Pod) {
 	if f != nil && !e.hang {
 		f(task, at)
 	}
+}
+
+// finish writes a pod's end as a kubelet would; a pod already past the
+// state to write is left as it is.
+func (d *driver) finish(ctx context.Context, p *corev1.Pod, e podEnd) error {
+	cur, err := d.client.CoreV1().Pods(d.ns).Get(ctx, p.Name, metav1.GetOptions{})
+	if err != nil {
+		return err
+	}
+	if cur.Status.Phase == corev1.PodSucceeded || cur.Status.Phase == corev1.PodFailed || cur.DeletionTimestamp != nil {
+		return nil
+	}
+	switch {
+	case e.hang:
+		if cur.Status.Phase != corev1.PodRunning {
+			_, err = d.kubelet.StartPod(ctx, cur)
+		}
+	case e.deadline:
+		if cur.Status.Phase != corev1.PodRunning {
+			if cur, err = d.kubelet.StartPod(ctx, cur); err != nil {
+				return err
+			}
+		}
+		cur.Status.Reason = "DeadlineExceeded"
+		cur.Status.Message = "Pod was active on the node longer than the specified deadline"
+		if cur, err = d.client.CoreV1().Pods(d.ns).UpdateStatus(ctx, cur, metav1.UpdateOptions{}); err == nil {
+			_, err = d.kubelet.FinishPod(ctx, cur, 137, "")
+		}
+	case e.fail:
+		_, err = d.kubelet.FinishPod(ctx, cur, 1, message(e.results, e.errText))
+	default:
+		_, err = d.kubelet.FinishPod(ctx, cur, 0, message(e.results, ""))
+	}
+	return err
 }
 
 // message is the termination message `pipec step` writes.
@@ -223,46 +251,70 @@ type transition struct {
 }
 
 // recorder watches a namespace's Jobs from before a run's objects exist
-// and records every change of spec.suspend, in the API server's order. It
-// resumes after a broken watch from the last version it saw, so an API
-// server restart loses no event.
+// and records every change of spec.suspend, in the API server's order.
+// When its watch breaks it resumes from the last version it saw; when that
+// version is gone (a restarted API server answers 410), it lists again and
+// records the changes the list shows, then watches from there.
 type recorder struct {
 	mu     sync.Mutex
 	state  map[string]bool // job → suspended
 	events []transition
 	gens   map[string]int64 // job → the highest metadata.generation seen
 	notify func(transition)
+	relist int
 }
 
 func startRecorder(ctx context.Context, t testing.TB, ns string) *recorder {
 	t.Helper()
-	client := cluster.Client()
-	list, err := client.BatchV1().Jobs(ns).List(ctx, metav1.ListOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lw := &cache.ListWatch{WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
-		return client.BatchV1().Jobs(ns).Watch(ctx, o)
-	}}
-	w, err := watchtools.NewRetryWatcherWithContext(ctx, list.ResourceVersion, lw)
-	if err != nil {
-		t.Fatal(err)
-	}
+	jobs := cluster.Client().BatchV1().Jobs(ns)
 	r := &recorder{state: map[string]bool{}, gens: map[string]int64{}}
+	list := func() (string, error) {
+		l, err := jobs.List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return "", err
+		}
+		for i := range l.Items {
+			r.see(&l.Items[i])
+		}
+		return l.ResourceVersion, nil
+	}
+	rv, err := list()
+	if err != nil {
+		t.Fatal(err)
+	}
 	go func() {
-		defer w.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case ev, ok := <-w.ResultChan():
-				if !ok {
-					return
-				}
-				if j, ok := ev.Object.(*batchv1.Job); ok && (ev.Type == watch.Added || ev.Type == watch.Modified) {
-					r.see(j)
+		for ctx.Err() == nil {
+			if rv == "" {
+				r.mu.Lock()
+				r.relist++
+				r.mu.Unlock()
+				if rv, err = list(); err != nil {
+					time.Sleep(100 * time.Millisecond)
+					continue
 				}
 			}
+			w, err := jobs.Watch(ctx, metav1.ListOptions{ResourceVersion: rv, AllowWatchBookmarks: true})
+			if err != nil {
+				if apierrors.IsResourceExpired(err) || apierrors.IsGone(err) {
+					rv = ""
+				}
+				time.Sleep(100 * time.Millisecond)
+				continue
+			}
+			for ev := range w.ResultChan() {
+				switch j := ev.Object.(type) {
+				case *batchv1.Job:
+					rv = j.ResourceVersion
+					if ev.Type == watch.Added || ev.Type == watch.Modified {
+						r.see(j)
+					}
+				case *metav1.Status:
+					if j.Code == http.StatusGone {
+						rv = ""
+					}
+				}
+			}
+			w.Stop()
 		}
 	}()
 	return r
