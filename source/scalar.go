@@ -19,9 +19,23 @@ func (n *Node) PosAt(i int) diag.Pos {
 }
 
 // RangeAt returns the source range of Value[i:j].
-func (n *Node) RangeAt(i, j int) diag.Range {
+func (n *Node) RangeAt(i, j int) diag.Range { return n.rangeAt(n.offsets(), i, j) }
+
+// RangesAt returns the source ranges of several spans of Value, each
+// [start, end), mapping the value to the source once: cheaper than RangeAt
+// for many references in one long script.
+func (n *Node) RangesAt(spans [][2]int) []diag.Range {
+	offs := n.offsets()
+	out := make([]diag.Range, len(spans))
+	for k, s := range spans {
+		out[k] = n.rangeAt(offs, s[0], s[1])
+	}
+	return out
+}
+
+func (n *Node) rangeAt(offs []int, i, j int) diag.Range {
 	r := n.Range()
-	if offs := n.offsets(); offs != nil && 0 <= i && i <= j && j <= len(n.Value) {
+	if offs != nil && 0 <= i && i <= j && j <= len(n.Value) {
 		r.Start = n.File.Pos(offs[i])
 		if j > i {
 			// The end is just past the last character of the span, which
