@@ -2,7 +2,6 @@ package lint
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -18,12 +17,12 @@ func (r *Rule) Anchor() string { return anchor(r.ID + " " + r.Name) }
 // HelpURI is the URL of the rule's documentation.
 func (r *Rule) HelpURI() string { return DocsURL + "#" + r.Anchor() }
 
-var anchorDrop = regexp.MustCompile(`[^a-z0-9 _-]`)
+var anchorDrop = lazyRegexp(`[^a-z0-9 _-]`)
 
 // anchor reproduces how GitHub turns a heading into an anchor: lowercase,
 // punctuation dropped, spaces to hyphens.
 func anchor(heading string) string {
-	return strings.ReplaceAll(anchorDrop.ReplaceAllString(strings.ToLower(heading), ""), " ", "-")
+	return strings.ReplaceAll(anchorDrop().ReplaceAllString(strings.ToLower(heading), ""), " ", "-")
 }
 
 // RulesMarkdown renders docs/rules.md from the registry.

@@ -1,8 +1,10 @@
 package lint
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pipec-dev/pipec/diag"
@@ -81,3 +83,10 @@ func containsRef(s string) bool { return strings.Contains(s, "$(") }
 
 // closest suggests a candidate for a misspelt name, or "".
 func closest(name string, candidates []string) string { return diag.Closest(name, candidates) }
+
+// lazyRegexp compiles a regular expression on first use: the lint package
+// is linked into every pipec process, pipec step included, whose start-up
+// must stay cheap.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}

@@ -59,16 +59,32 @@ func Run(set *load.Set, opts Options) *Result {
 	return res
 }
 
-// runRules runs the enabled lint rules over the program.
+// runRules runs the enabled lint rules over the program, in parallel: they
+// only read it.
 func runRules(prog *compiler.Program, cfg *Config) []diag.Diagnostic {
 	in := indexInputs(prog.Set)
-	var out []diag.Diagnostic
+	var passes []*Pass
 	for _, r := range lintRules {
-		if !cfg.Enabled(r.ID) {
-			continue
+		if cfg.Enabled(r.ID) {
+			passes = append(passes, &Pass{Rule: r, Program: prog, in: in})
 		}
-		p := &Pass{Rule: r, Program: prog, in: in}
-		r.Run(p)
+	}
+	var wg sync.WaitGroup
+	next := make(chan *Pass)
+	for range min(runtime.GOMAXPROCS(0), len(passes)) {
+		wg.Go(func() {
+			for p := range next {
+				p.Rule.Run(p)
+			}
+		})
+	}
+	for _, p := range passes {
+		next <- p
+	}
+	close(next)
+	wg.Wait()
+	var out []diag.Diagnostic
+	for _, p := range passes {
 		out = append(out, p.diags...)
 	}
 	return out

@@ -76,7 +76,7 @@ func suffix(r ref.Ref) string {
 func runInputsParams(p *Pass) {
 	for _, o := range p.Objects() {
 		spec := o.Doc.Root.Get("spec")
-		eachRef(spec, func(s *source.Node, r ref.Ref) {
+		p.eachRef(spec, func(s *source.Node, r ref.Ref) {
 			if m := modernRef(r); m != "" {
 				d := p.Reportf(s.RangeAt(r.Start, r.End), "%s is the v1alpha1 spelling of %s", r.Text(s.Value), m)
 				d.Suggestion = m

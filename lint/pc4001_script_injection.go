@@ -56,6 +56,12 @@ func runScriptInjection(p *Pass) {
 			continue
 		}
 		s := c.Step.Script.Node
+		type finding struct {
+			r    ref.Ref
+			what string
+		}
+		var found []finding
+		var spans [][2]int
 		for _, r := range ref.Find(s.Value) {
 			what := ""
 			switch names := r.Names(); {
@@ -72,8 +78,15 @@ func runScriptInjection(p *Pass) {
 			default:
 				continue
 			}
-			p.Reportf(s.RangeAt(r.Start, r.End), "%s is spliced into the script of %s; pass it through env", what, c.What()).
-				Explain("Tekton pastes the value into the script text, so quotes, ; or $(…) in it run as shell code. Write env: [{name: VALUE, value: %q}] and use \"$VALUE\" in the script.", r.Text(s.Value))
+			found = append(found, finding{r, what})
+			spans = append(spans, [2]int{r.Start, r.End})
+		}
+		// One long script may hold dozens of references: map it to the
+		// source once.
+		for i, at := range s.RangesAt(spans) {
+			f := found[i]
+			p.Reportf(at, "%s is spliced into the script of %s; pass it through env", f.what, c.What()).
+				Explain("Tekton pastes the value into the script text, so quotes, ; or $(…) in it run as shell code. Write env: [{name: VALUE, value: %q}] and use \"$VALUE\" in the script.", f.r.Text(s.Value))
 		}
 	}
 }

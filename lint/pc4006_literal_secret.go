@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -52,20 +51,20 @@ spec:
 }
 
 var (
-	secretName = regexp.MustCompile(`(?i)(^|_)(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH)($|_)`)
+	secretName = lazyRegexp(`(?i)(^|_)(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH)($|_)`)
 	// notSecretName are names that hold where a secret is, not the secret.
-	notSecretName = regexp.MustCompile(`(?i)_(PATH|FILE|DIR|NAME|ID|URL|HOST|TYPE|KEY_ID|REF|ENABLED|LENGTH)$|^(SECRET|TOKEN)_?(PATH|FILE|DIR|NAME)`)
-	secretValue   = regexp.MustCompile(`\b(AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,}|xox[baprs]-[A-Za-z0-9-]{10,}|glpat-[A-Za-z0-9_-]{20})\b|-----BEGIN [A-Z ]*PRIVATE KEY-----`)
+	notSecretName = lazyRegexp(`(?i)_(PATH|FILE|DIR|NAME|ID|URL|HOST|TYPE|KEY_ID|REF|ENABLED|LENGTH)$|^(SECRET|TOKEN)_?(PATH|FILE|DIR|NAME)`)
+	secretValue   = lazyRegexp(`\b(AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,}|xox[baprs]-[A-Za-z0-9-]{10,}|glpat-[A-Za-z0-9_-]{20})\b|-----BEGIN [A-Z ]*PRIVATE KEY-----`)
 )
 
 // looksSecret reports whether a literal env value of the named variable is
 // probably a secret.
 func looksSecret(name, value string) bool {
-	if secretValue.MatchString(value) {
+	if len(value) >= 20 && secretValue().MatchString(value) {
 		return true
 	}
 	v := strings.TrimSpace(value)
-	if !secretName.MatchString(name) || notSecretName.MatchString(name) || len(v) < 4 ||
+	if !secretName().MatchString(name) || notSecretName().MatchString(name) || len(v) < 4 ||
 		strings.HasPrefix(v, "/") || strings.HasPrefix(v, "~") || strings.HasPrefix(v, "$") ||
 		strings.Contains(v, "$(") || strings.ContainsAny(v, " \t") {
 		return false

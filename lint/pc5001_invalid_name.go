@@ -1,8 +1,6 @@
 package lint
 
 import (
-	"regexp"
-
 	"github.com/pipec-dev/pipec/model"
 )
 
@@ -53,11 +51,11 @@ spec:
 }
 
 var (
-	dnsSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
-	dnsLabel     = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
-	paramName    = regexp.MustCompile(`^[_a-zA-Z][_a-zA-Z0-9.-]*$`)
-	objectName   = regexp.MustCompile(`^[_a-zA-Z][_a-zA-Z0-9-]*$`)
-	resultName   = regexp.MustCompile(`^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$`)
+	dnsSubdomain = lazyRegexp(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+	dnsLabel     = lazyRegexp(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	paramName    = lazyRegexp(`^[_a-zA-Z][_a-zA-Z0-9.-]*$`)
+	objectName   = lazyRegexp(`^[_a-zA-Z][_a-zA-Z0-9-]*$`)
+	resultName   = lazyRegexp(`^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$`)
 )
 
 func runInvalidName(p *Pass) {
@@ -69,15 +67,15 @@ func runInvalidName(p *Pass) {
 			name := d.Name.Value
 			switch {
 			case !d.Name.IsSet():
-			case d.Type == model.TypeObject && !objectName.MatchString(name):
+			case d.Type == model.TypeObject && !objectName().MatchString(name):
 				p.Reportf(d.Name.Range(), "object param name %s is not valid", quote(name)).
 					Explain("Object param names start with a letter or _ and hold only letters, digits, _ and -.")
-			case !paramName.MatchString(name):
+			case !paramName().MatchString(name):
 				p.Reportf(d.Name.Range(), "param name %s is not valid", quote(name)).
 					Explain("Param names start with a letter or _ and hold only letters, digits, _, - and '.'.")
 			}
 			for _, k := range d.Properties {
-				if !objectName.MatchString(k.Value) {
+				if !objectName().MatchString(k.Value) {
 					p.Reportf(k.Range(), "key %s of object param %s is not valid", quote(k.Value), quote(name)).
 						Explain("Object keys start with a letter or _ and hold only letters, digits, _ and -.")
 				}
@@ -86,14 +84,14 @@ func runInvalidName(p *Pass) {
 	}
 	results := func(rs []*model.ResultSpec) {
 		for _, r := range rs {
-			if r.Name.IsSet() && !resultName.MatchString(r.Name.Value) {
+			if r.Name.IsSet() && !resultName().MatchString(r.Name.Value) {
 				p.Reportf(r.Name.Range(), "result name %s is not valid", quote(r.Name.Value)).
 					Explain("Result names hold letters, digits, -, _ and '.', and start and end with a letter or digit.")
 			}
 		}
 	}
 	label := func(s model.Str, what string) {
-		if s.IsSet() && s.Value != "" && !dnsLabel.MatchString(s.Value) {
+		if s.IsSet() && s.Value != "" && !dnsLabel().MatchString(s.Value) {
 			p.Reportf(s.Range(), "%s name %s is not a valid DNS label", what, quote(s.Value)).
 				Explain("It must be at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit.")
 		}
@@ -133,7 +131,7 @@ func checkObjectName(p *Pass, o *model.Object) {
 		check += "x"
 	}
 	switch {
-	case !dnsSubdomain.MatchString(check):
+	case !dnsSubdomain().MatchString(check):
 		p.Reportf(o.Name.Range(), "%s name %s is not a valid DNS subdomain", o.Kind, quote(name)).
 			Explain("Kubernetes names hold lowercase letters, digits, '-' and '.', and start and end with a letter or digit.")
 	case !generate && len(name) > 63:

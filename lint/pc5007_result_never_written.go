@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/pipec-dev/pipec/model"
@@ -57,23 +56,47 @@ spec:
 }
 
 // resultsDir matches the directory Tekton collects results from.
-var resultsDir = regexp.MustCompile(`/tekton/results(/([A-Za-z0-9][-A-Za-z0-9_.]*[A-Za-z0-9]|[A-Za-z0-9]))?`)
+var resultsDir = lazyRegexp(`/tekton/results(/([A-Za-z0-9][-A-Za-z0-9_.]*[A-Za-z0-9]|[A-Za-z0-9]))?`)
 
-// paramAsCode matches a script line that runs a param's value: the line is
-// the reference alone, or an eval or sh -c of it.
-var paramAsCode = regexp.MustCompile(`(?m)^\s*(eval\s+|(ba)?sh\s+-c\s+)?["']?\$\(params\.[^)]+\)["']?\s*$`)
+// runsParam reports whether a script runs a param's value as code: a line
+// that is a param reference alone, or an eval, sh -c or bash -c of one.
+func runsParam(script string) bool {
+	for script != "" {
+		i := strings.Index(script, "$(params.")
+		if i < 0 {
+			return false
+		}
+		start := strings.LastIndexByte(script[:i], '\n') + 1
+		end := strings.IndexByte(script[i:], '\n')
+		if end < 0 {
+			end = len(script)
+		} else {
+			end += i
+		}
+		line := strings.TrimSpace(script[start:end])
+		for _, cmd := range []string{"eval ", "sh -c ", "bash -c "} {
+			line = strings.TrimSpace(strings.TrimPrefix(line, cmd))
+		}
+		line = strings.Trim(line, `"'`)
+		if rs := ref.Find(line); len(rs) == 1 && rs[0].IsWhole(line) {
+			return true
+		}
+		script = script[end:]
+	}
+	return false
+}
 
 // resultWrites finds what a TaskSpec writes to the results directory: the
 // names written, and whether something may write any result.
-func resultWrites(spec *model.TaskSpec) (names map[string]bool, any bool) {
+func resultWrites(p *Pass, spec *model.TaskSpec) (names map[string]bool, any bool) {
 	names = map[string]bool{}
 	for _, st := range spec.Steps {
-		if st.Ref != nil || paramAsCode.MatchString(st.Script.Value) {
+		if st.Ref != nil || runsParam(st.Script.Value) {
 			any = true
 		}
 	}
 	for _, n := range []*source.Node{spec.Node} {
-		eachString(n, func(s *source.Node) {
+		p.eachString(n, func(s *source.Node) {
 			if strings.Contains(s.Value, "$(") {
 				for _, r := range ref.Find(s.Value) {
 					if parts := r.Names(); len(parts) == 3 && parts[0] == "results" {
@@ -81,7 +104,10 @@ func resultWrites(spec *model.TaskSpec) (names map[string]bool, any bool) {
 					}
 				}
 			}
-			for _, m := range resultsDir.FindAllStringSubmatch(s.Value, -1) {
+			if !strings.Contains(s.Value, "/tekton/results") {
+				return
+			}
+			for _, m := range resultsDir().FindAllStringSubmatch(s.Value, -1) {
 				if m[2] == "" {
 					any = true
 				} else {
@@ -98,7 +124,7 @@ func runResultNeverWritten(p *Pass) {
 		if len(t.Spec.Results) == 0 {
 			continue
 		}
-		written, any := resultWrites(t.Spec)
+		written, any := resultWrites(p, t.Spec)
 		if any {
 			continue
 		}

@@ -57,8 +57,11 @@ func runResultUndeclared(p *Pass) {
 			declared = append(declared, r.Name.Value)
 		}
 		for _, st := range append(t.Spec.Steps[:len(t.Spec.Steps):len(t.Spec.Steps)], t.Spec.Sidecars...) {
-			eachString(st.Node, func(s *source.Node) {
-				for _, m := range resultsDir.FindAllStringSubmatchIndex(s.Value, -1) {
+			p.eachString(st.Node, func(s *source.Node) {
+				if !strings.Contains(s.Value, "/tekton/") && !strings.Contains(s.Value, "$(step.") {
+					return
+				}
+				for _, m := range resultsDir().FindAllStringSubmatchIndex(s.Value, -1) {
 					if m[4] < 0 {
 						continue
 					}

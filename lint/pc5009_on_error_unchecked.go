@@ -57,9 +57,9 @@ spec:
 
 // readsExitCode reports whether a step reads the exit code of the step
 // called name.
-func readsExitCode(st *model.Step, name string) bool {
+func readsExitCode(p *Pass, st *model.Step, name string) bool {
 	found := false
-	eachString(st.Node, func(s *source.Node) {
+	p.eachString(st.Node, func(s *source.Node) {
 		if found {
 			return
 		}
@@ -89,7 +89,7 @@ func runOnErrorUnchecked(p *Pass) {
 			}
 			checked := false
 			for _, later := range steps[i+1:] {
-				checked = checked || readsExitCode(later, name)
+				checked = checked || readsExitCode(p, later, name)
 			}
 			if !checked {
 				next := steps[i+1].Node.Range()

@@ -55,13 +55,13 @@ spec:
 // usedParams collects the params of decls referenced anywhere under n. Param
 // names may contain dots: $(params.a.b) uses "a.b" when it is declared, as
 // Tekton resolves it, and else key b of "a".
-func usedParams(n *source.Node, decls []*model.ParamSpec) map[string]bool {
+func usedParams(p *Pass, n *source.Node, decls []*model.ParamSpec) map[string]bool {
 	declared := map[string]bool{}
 	for _, d := range decls {
 		declared[d.Name.Value] = true
 	}
 	used := map[string]bool{}
-	eachRef(n, func(_ *source.Node, r ref.Ref) {
+	p.eachRef(n, func(_ *source.Node, r ref.Ref) {
 		names := r.Names()
 		from := 1
 		switch {
@@ -92,7 +92,7 @@ func runUnusedParam(p *Pass) {
 	}
 	for _, t := range p.TaskSpecs() {
 		if len(t.Spec.Params) > 0 {
-			report(t.Spec.Params, usedParams(t.Spec.Node, t.Spec.Params), t.What())
+			report(t.Spec.Params, usedParams(p, t.Spec.Node, t.Spec.Params), t.What())
 		}
 	}
 	for _, ps := range p.PipelineSpecs() {
@@ -101,12 +101,12 @@ func runUnusedParam(p *Pass) {
 			if ps.Run == nil {
 				where = "Pipeline " + quote(ps.Object.Name.Value)
 			}
-			report(ps.Spec.Params, usedParams(ps.Spec.Node, ps.Spec.Params), where)
+			report(ps.Spec.Params, usedParams(p, ps.Spec.Node, ps.Spec.Params), where)
 		}
 	}
 	for _, a := range p.Set().StepActions {
 		if len(a.Params) > 0 {
-			report(a.Params, usedParams(a.Node, a.Params), "StepAction "+quote(a.Name.Value))
+			report(a.Params, usedParams(p, a.Node, a.Params), "StepAction "+quote(a.Name.Value))
 		}
 	}
 }

@@ -59,8 +59,8 @@ spec:
 }
 
 // workspaceRefs collects the workspace names referenced under n.
-func workspaceRefs(n *source.Node, used map[string]bool) {
-	eachRef(n, func(_ *source.Node, r ref.Ref) {
+func workspaceRefs(p *Pass, n *source.Node, used map[string]bool) {
+	p.eachRef(n, func(_ *source.Node, r ref.Ref) {
 		if names := r.Names(); len(names) >= 2 && names[0] == "workspaces" {
 			used[names[1]] = true
 		}
@@ -72,11 +72,11 @@ func runUnusedWorkspace(p *Pass) {
 		if len(t.Spec.Workspaces) == 0 {
 			continue
 		}
-		if slices.ContainsFunc(t.Spec.Steps, func(st *model.Step) bool { return paramAsCode.MatchString(st.Script.Value) }) {
+		if slices.ContainsFunc(t.Spec.Steps, func(st *model.Step) bool { return runsParam(st.Script.Value) }) {
 			continue
 		}
 		used := map[string]bool{}
-		workspaceRefs(t.Spec.Node, used)
+		workspaceRefs(p, t.Spec.Node, used)
 		for _, st := range append(t.Spec.Steps[:len(t.Spec.Steps):len(t.Spec.Steps)], t.Spec.Sidecars...) {
 			for _, w := range st.Workspaces {
 				used[w.Name.Value] = true
@@ -87,7 +87,7 @@ func runUnusedWorkspace(p *Pass) {
 				continue
 			}
 			literal := false
-			eachString(t.Spec.Node, func(s *source.Node) {
+			p.eachString(t.Spec.Node, func(s *source.Node) {
 				literal = literal || strings.Contains(s.Value, w.MountPath)
 			})
 			if !literal {
@@ -106,7 +106,7 @@ func runUnusedWorkspace(p *Pass) {
 				used[b.Target().Value] = true
 			}
 			if pt.TaskSpecNode != nil {
-				workspaceRefs(pt.TaskSpecNode, used)
+				workspaceRefs(p, pt.TaskSpecNode, used)
 			}
 		}
 		for _, w := range ps.Spec.Workspaces {

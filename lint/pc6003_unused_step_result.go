@@ -56,7 +56,7 @@ spec:
 func runUnusedStepResult(p *Pass) {
 	for _, t := range p.TaskSpecs() {
 		read := map[[2]string]bool{}
-		eachRef(t.Spec.Node, func(_ *source.Node, r ref.Ref) {
+		p.eachRef(t.Spec.Node, func(_ *source.Node, r ref.Ref) {
 			if n := r.Names(); len(n) >= 4 && n[0] == "steps" && n[2] == "results" {
 				read[[2]string{n[1], n[3]}] = true
 			}

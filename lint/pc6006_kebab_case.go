@@ -1,8 +1,6 @@
 package lint
 
 import (
-	"regexp"
-
 	"github.com/pipec-dev/pipec/diag"
 	"github.com/pipec-dev/pipec/model"
 	"github.com/pipec-dev/pipec/ref"
@@ -66,12 +64,12 @@ spec:
 }
 
 var (
-	kebab = regexp.MustCompile(`^[a-z0-9]+([-.][a-z0-9]+)*$`)
-	camel = regexp.MustCompile(`^[a-z][a-zA-Z0-9]*$`)
+	kebab = lazyRegexp(`^[a-z0-9]+([-.][a-z0-9]+)*$`)
+	camel = lazyRegexp(`^[a-z][a-zA-Z0-9]*$`)
 )
 
-func isKebab(s string) bool      { return kebab.MatchString(s) }
-func isCamelKebab(s string) bool { return kebab.MatchString(s) || camel.MatchString(s) }
+func isKebab(s string) bool      { return kebab().MatchString(s) }
+func isCamelKebab(s string) bool { return kebab().MatchString(s) || camel().MatchString(s) }
 
 // runNameStyle reports the names that ok refuses.
 func runNameStyle(p *Pass, ok func(string) bool, style string) {

@@ -78,12 +78,13 @@ const okBuild = `    - name: build
           value: app
 `
 
-var crossDocs = map[string]pubDoc{
-	compiler.CodeUnresolvedTask: {name: "unresolved-task", category: CrossObject, tektonLint: "no-missing-resource",
-		doc: `A taskRef (or a step's StepAction ref) names an object that is neither in the
+func crossDocs() map[string]pubDoc {
+	return map[string]pubDoc{
+		compiler.CodeUnresolvedTask: {name: "unresolved-task", category: CrossObject, tektonLint: "no-missing-resource",
+			doc: `A taskRef (or a step's StepAction ref) names an object that is neither in the
 input nor in the include directories (-I DIR). The message says where pipec
 looked; a taskRef resolved remotely is PC2013 instead.`,
-		bad: crossPipeline(`    - name: build
+			bad: crossPipeline(`    - name: build
       taskRef:
         name: biuld
       params:
@@ -93,11 +94,11 @@ looked; a taskRef resolved remotely is PC2013 instead.`,
         - name: source
           workspace: src
 `),
-		good: crossPipeline(okBuild)},
-	compiler.CodeUnresolvedPipeline: {name: "unresolved-pipeline", category: CrossObject, tektonLint: "no-missing-resource",
-		doc: `A PipelineRun's pipelineRef names no Pipeline of the input or the include
+			good: crossPipeline(okBuild)},
+		compiler.CodeUnresolvedPipeline: {name: "unresolved-pipeline", category: CrossObject, tektonLint: "no-missing-resource",
+			doc: `A PipelineRun's pipelineRef names no Pipeline of the input or the include
 directories.`,
-		bad: `apiVersion: tekton.dev/v1
+			bad: `apiVersion: tekton.dev/v1
 kind: PipelineRun
 metadata:
   name: ci-1
@@ -112,7 +113,7 @@ spec:
       emptyDir: {}
 ---
 ` + crossRun("")[4:],
-		good: crossRun(`apiVersion: tekton.dev/v1
+			good: crossRun(`apiVersion: tekton.dev/v1
 kind: PipelineRun
 metadata:
   name: ci-1
@@ -126,52 +127,52 @@ spec:
     - name: src
       emptyDir: {}
 `)},
-	compiler.CodeExtraParam: {name: "extra-param", category: CrossObject, tektonLint: "no-extra-param",
-		doc: `A param is passed that the target (Task, Pipeline or StepAction) does not
+		compiler.CodeExtraParam: {name: "extra-param", category: CrossObject, tektonLint: "no-extra-param",
+			doc: `A param is passed that the target (Task, Pipeline or StepAction) does not
 declare. Tekton ignores it, so the value the author meant to set is not
 set; it is usually a typo, which the message corrects.`,
-		bad: crossPipeline(okBuild + `        - name: mdoe
+			bad: crossPipeline(okBuild + `        - name: mdoe
           value: slow
 `),
-		good: crossPipeline(okBuild + `        - name: mode
+			good: crossPipeline(okBuild + `        - name: mode
           value: slow
 `)},
-	compiler.CodeMissingParam: {name: "missing-param", category: CrossObject, tektonLint: "no-missing-param",
-		doc: `A param without a default is not supplied: by a pipeline task to its Task,
+		compiler.CodeMissingParam: {name: "missing-param", category: CrossObject, tektonLint: "no-missing-param",
+			doc: `A param without a default is not supplied: by a pipeline task to its Task,
 by a PipelineRun to its Pipeline, by a TaskRun to its Task. Tekton fails the
 run.`,
-		bad: crossPipeline(`    - name: build
+			bad: crossPipeline(`    - name: build
       taskRef:
         name: build
       workspaces:
         - name: source
           workspace: src
 `),
-		good: crossPipeline(okBuild)},
-	compiler.CodeParamType: {name: "param-type", category: CrossObject,
-		doc: `A value of another type than the param declares: a string for an array, an
+			good: crossPipeline(okBuild)},
+		compiler.CodeParamType: {name: "param-type", category: CrossObject,
+			doc: `A value of another type than the param declares: a string for an array, an
 array for a string, an object without its declared keys.`,
-		bad: crossPipeline(okBuild + `        - name: flags
+			bad: crossPipeline(okBuild + `        - name: flags
           value: -v
 `),
-		good: crossPipeline(okBuild + `        - name: flags
+			good: crossPipeline(okBuild + `        - name: flags
           value: [-v]
 `)},
-	compiler.CodeUnboundWorkspace: {name: "unbound-workspace", category: CrossObject, tektonLint: "no-missing-workspace",
-		doc: `A required workspace (not optional) is not bound: by a pipeline task, a
+		compiler.CodeUnboundWorkspace: {name: "unbound-workspace", category: CrossObject, tektonLint: "no-missing-workspace",
+			doc: `A required workspace (not optional) is not bound: by a pipeline task, a
 PipelineRun or a TaskRun. Tekton fails the run.`,
-		bad: crossPipeline(`    - name: build
+			bad: crossPipeline(`    - name: build
       taskRef:
         name: build
       params:
         - name: image
           value: app
 `),
-		good: crossPipeline(okBuild)},
-	compiler.CodeUndeclaredPipelineW: {name: "undeclared-pipeline-workspace", category: CrossObject, tektonLint: "no-missing-workspace",
-		doc: `A pipeline task binds a Task workspace to a pipeline workspace that the
+			good: crossPipeline(okBuild)},
+		compiler.CodeUndeclaredPipelineW: {name: "undeclared-pipeline-workspace", category: CrossObject, tektonLint: "no-missing-workspace",
+			doc: `A pipeline task binds a Task workspace to a pipeline workspace that the
 Pipeline does not declare.`,
-		bad: crossPipeline(`    - name: build
+			bad: crossPipeline(`    - name: build
       taskRef:
         name: build
       params:
@@ -181,11 +182,11 @@ Pipeline does not declare.`,
         - name: source
           workspace: scr
 `),
-		good: crossPipeline(okBuild)},
-	compiler.CodeExtraWorkspace: {name: "extra-workspace", category: CrossObject,
-		doc: `A binding names a workspace that the Task does not declare. It is usually a
+			good: crossPipeline(okBuild)},
+		compiler.CodeExtraWorkspace: {name: "extra-workspace", category: CrossObject,
+			doc: `A binding names a workspace that the Task does not declare. It is usually a
 typo, and the workspace the Task needs is then not bound either.`,
-		bad: crossPipeline(`    - name: build
+			bad: crossPipeline(`    - name: build
       taskRef:
         name: build
       params:
@@ -197,12 +198,12 @@ typo, and the workspace the Task needs is then not bound either.`,
         - name: cache
           workspace: src
 `),
-		good: crossPipeline(okBuild)},
-	compiler.CodeResourceBinding: {name: "resource-binding", category: CrossObject,
-		doc: `A PipelineResource binding does not match the declaration: a resource not
+			good: crossPipeline(okBuild)},
+		compiler.CodeResourceBinding: {name: "resource-binding", category: CrossObject,
+			doc: `A PipelineResource binding does not match the declaration: a resource not
 bound, bound twice, of another type, or undeclared. (PipelineResources are
 deprecated: PC3003.)`,
-		bad: `apiVersion: tekton.dev/v1beta1
+			bad: `apiVersion: tekton.dev/v1beta1
 kind: TaskRun
 metadata:
   name: test-1
@@ -219,7 +220,7 @@ spec:
               value: https://example.com/app.git
 ---
 ` + legacyTask,
-		good: `apiVersion: tekton.dev/v1beta1
+			good: `apiVersion: tekton.dev/v1beta1
 kind: TaskRun
 metadata:
   name: test-1
@@ -236,10 +237,10 @@ spec:
               value: https://example.com/app.git
 ---
 ` + legacyTask},
-	compiler.CodeUnresolvedResource: {name: "unresolved-resource", category: CrossObject,
-		doc: `A resourceRef names a PipelineResource that is neither in the input nor in
+		compiler.CodeUnresolvedResource: {name: "unresolved-resource", category: CrossObject,
+			doc: `A resourceRef names a PipelineResource that is neither in the input nor in
 the include directories. (PipelineResources are deprecated: PC3003.)`,
-		bad: `apiVersion: tekton.dev/v1beta1
+			bad: `apiVersion: tekton.dev/v1beta1
 kind: TaskRun
 metadata:
   name: test-1
@@ -253,7 +254,7 @@ spec:
           name: app-repo
 ---
 ` + legacyTask,
-		good: `apiVersion: tekton.dev/v1beta1
+			good: `apiVersion: tekton.dev/v1beta1
 kind: TaskRun
 metadata:
   name: test-1
@@ -277,27 +278,27 @@ spec:
       value: https://example.com/app.git
 ---
 ` + legacyTask},
-	compiler.CodeDuplicateObject: {name: "duplicate-object", category: CrossObject, tektonLint: "no-duplicate-resource",
-		doc: `Two objects of one kind, namespace and name: applying both, the second
+		compiler.CodeDuplicateObject: {name: "duplicate-object", category: CrossObject, tektonLint: "no-duplicate-resource",
+			doc: `Two objects of one kind, namespace and name: applying both, the second
 replaces the first. Both places are reported (pipec resolves references to
 the first).`,
-		bad:  helloTask + "---\n" + helloTask,
-		good: helloTask},
-	compiler.CodeEnumValue: {name: "enum-value", category: CrossObject,
-		doc: `A value passed to a param with an enum is not among the allowed values;
+			bad:  helloTask + "---\n" + helloTask,
+			good: helloTask},
+		compiler.CodeEnumValue: {name: "enum-value", category: CrossObject,
+			doc: `A value passed to a param with an enum is not among the allowed values;
 Tekton refuses the run. The message lists the values the param accepts.`,
-		bad: crossPipeline(okBuild + `        - name: mode
+			bad: crossPipeline(okBuild + `        - name: mode
           value: medium
 `),
-		good: crossPipeline(okBuild + `        - name: mode
+			good: crossPipeline(okBuild + `        - name: mode
           value: slow
 `)},
-	compiler.CodeRemoteRef: {name: "remote-ref", category: CrossObject,
-		doc: `A taskRef or pipelineRef resolved by a resolver (git, hub, bundles, cluster,
+		compiler.CodeRemoteRef: {name: "remote-ref", category: CrossObject,
+			doc: `A taskRef or pipelineRef resolved by a resolver (git, hub, bundles, cluster,
 http) is fetched by Tekton at run time; pipec does not fetch it, so what
 passes it is not checked. Download the object into a directory and pass it
 with -I DIR to have it checked.`,
-		bad: `apiVersion: tekton.dev/v1
+			bad: `apiVersion: tekton.dev/v1
 kind: Pipeline
 metadata:
   name: ci
@@ -310,7 +311,7 @@ spec:
           - name: name
             value: git-clone
 `,
-		good: `apiVersion: tekton.dev/v1
+			good: `apiVersion: tekton.dev/v1
 kind: Pipeline
 metadata:
   name: ci
@@ -321,17 +322,17 @@ spec:
         name: hello
 ---
 ` + helloTask},
-	compiler.CodeDuplicateParam: {name: "duplicate-param", category: CrossObject, tektonLint: "no-duplicate-param",
-		doc: `A param declared twice in one Task or Pipeline, or passed twice by one
+		compiler.CodeDuplicateParam: {name: "duplicate-param", category: CrossObject, tektonLint: "no-duplicate-param",
+			doc: `A param declared twice in one Task or Pipeline, or passed twice by one
 pipeline task or run.`,
-		bad: crossPipeline(okBuild + `        - name: image
+			bad: crossPipeline(okBuild + `        - name: image
           value: other
 `),
-		good: crossPipeline(okBuild)},
-	compiler.CodeUnknownTaskRunSpec: {name: "unknown-taskrunspec", category: CrossObject,
-		doc: `A PipelineRun's taskRunSpecs entry names a pipeline task that the Pipeline
+			good: crossPipeline(okBuild)},
+		compiler.CodeUnknownTaskRunSpec: {name: "unknown-taskrunspec", category: CrossObject,
+			doc: `A PipelineRun's taskRunSpecs entry names a pipeline task that the Pipeline
 does not have, so its settings apply to nothing.`,
-		bad: crossRun(`apiVersion: tekton.dev/v1
+			bad: crossRun(`apiVersion: tekton.dev/v1
 kind: PipelineRun
 metadata:
   name: ci-1
@@ -348,7 +349,7 @@ spec:
     - pipelineTaskName: biuld
       serviceAccountName: builder
 `),
-		good: crossRun(`apiVersion: tekton.dev/v1
+			good: crossRun(`apiVersion: tekton.dev/v1
 kind: PipelineRun
 metadata:
   name: ci-1
@@ -365,10 +366,10 @@ spec:
     - pipelineTaskName: build
       serviceAccountName: builder
 `)},
-	compiler.CodeExtraRunWorkspace: {name: "extra-run-workspace", category: CrossObject,
-		doc: `A PipelineRun binds a workspace its Pipeline does not declare; Tekton
+		compiler.CodeExtraRunWorkspace: {name: "extra-run-workspace", category: CrossObject,
+			doc: `A PipelineRun binds a workspace its Pipeline does not declare; Tekton
 ignores it.`,
-		bad: crossRun(`apiVersion: tekton.dev/v1
+			bad: crossRun(`apiVersion: tekton.dev/v1
 kind: PipelineRun
 metadata:
   name: ci-1
@@ -384,7 +385,7 @@ spec:
     - name: cache
       emptyDir: {}
 `),
-		good: crossRun(`apiVersion: tekton.dev/v1
+			good: crossRun(`apiVersion: tekton.dev/v1
 kind: PipelineRun
 metadata:
   name: ci-1
@@ -398,10 +399,10 @@ spec:
     - name: src
       emptyDir: {}
 `)},
-	compiler.CodeOptionalToRequired: {name: "optional-to-required", category: CrossObject,
-		doc: `An optional pipeline workspace is bound to a Task's required workspace: a
+		compiler.CodeOptionalToRequired: {name: "optional-to-required", category: CrossObject,
+			doc: `An optional pipeline workspace is bound to a Task's required workspace: a
 run that leaves it out makes the task fail.`,
-		bad: `apiVersion: tekton.dev/v1
+			bad: `apiVersion: tekton.dev/v1
 kind: Pipeline
 metadata:
   name: ci
@@ -411,12 +412,12 @@ spec:
       optional: true
   tasks:
 ` + okBuild + crossTask,
-		good: crossPipeline(okBuild)},
-	compiler.CodeWorkspaceSource: {name: "workspace-source", category: CrossObject,
-		doc: `A run's workspace binding must give exactly one volume source
+			good: crossPipeline(okBuild)},
+		compiler.CodeWorkspaceSource: {name: "workspace-source", category: CrossObject,
+			doc: `A run's workspace binding must give exactly one volume source
 (persistentVolumeClaim, volumeClaimTemplate, emptyDir, configMap, secret,
 projected or csi).`,
-		bad: crossRun(`apiVersion: tekton.dev/v1
+			bad: crossRun(`apiVersion: tekton.dev/v1
 kind: PipelineRun
 metadata:
   name: ci-1
@@ -429,7 +430,7 @@ spec:
   workspaces:
     - name: src
 `),
-		good: crossRun(`apiVersion: tekton.dev/v1
+			good: crossRun(`apiVersion: tekton.dev/v1
 kind: PipelineRun
 metadata:
   name: ci-1
@@ -443,11 +444,11 @@ spec:
     - name: src
       emptyDir: {}
 `)},
-	compiler.CodeTimeouts: {name: "timeouts", category: CrossObject,
-		doc: `A PipelineRun's timeouts must be durations, and timeouts.tasks plus
+		compiler.CodeTimeouts: {name: "timeouts", category: CrossObject,
+			doc: `A PipelineRun's timeouts must be durations, and timeouts.tasks plus
 timeouts.finally must fit in timeouts.pipeline; Tekton rejects the run
 otherwise.`,
-		bad: crossRun(`apiVersion: tekton.dev/v1
+			bad: crossRun(`apiVersion: tekton.dev/v1
 kind: PipelineRun
 metadata:
   name: ci-1
@@ -464,7 +465,7 @@ spec:
     pipeline: 1h
     tasks: 2h
 `),
-		good: crossRun(`apiVersion: tekton.dev/v1
+			good: crossRun(`apiVersion: tekton.dev/v1
 kind: PipelineRun
 metadata:
   name: ci-1
@@ -481,11 +482,11 @@ spec:
     pipeline: 1h
     tasks: 50m
 `)},
-	compiler.CodeCustomNoAPIVersion: {name: "custom-task-apiversion", category: CrossObject,
-		doc: `A taskRef whose kind is neither Task nor ClusterTask names a custom task,
+		compiler.CodeCustomNoAPIVersion: {name: "custom-task-apiversion", category: CrossObject,
+			doc: `A taskRef whose kind is neither Task nor ClusterTask names a custom task,
 which Tekton finds by apiVersion and kind: without apiVersion it rejects the
 Pipeline.`,
-		bad: `apiVersion: tekton.dev/v1
+			bad: `apiVersion: tekton.dev/v1
 kind: Pipeline
 metadata:
   name: ci
@@ -496,7 +497,7 @@ spec:
         kind: Wait
         name: five-minutes
 `,
-		good: `apiVersion: tekton.dev/v1
+			good: `apiVersion: tekton.dev/v1
 kind: Pipeline
 metadata:
   name: ci
@@ -508,24 +509,24 @@ spec:
         kind: Wait
         name: five-minutes
 `},
-	compiler.CodeWhen: {name: "when-expression", category: CrossObject,
-		doc: `A when expression has an input, an operator (in or notin) and at least one
+		compiler.CodeWhen: {name: "when-expression", category: CrossObject,
+			doc: `A when expression has an input, an operator (in or notin) and at least one
 value, or else a cel expression, never both. Tekton rejects the Pipeline
 otherwise.`,
-		bad: crossPipeline(okBuild + `      when:
+			bad: crossPipeline(okBuild + `      when:
         - input: fast
           operator: in
           values: []
 `),
-		good: crossPipeline(okBuild + `      when:
+			good: crossPipeline(okBuild + `      when:
         - input: fast
           operator: in
           values: [fast]
 `)},
-	compiler.CodeMatrix: {name: "matrix", category: CrossObject,
-		doc: `Matrix params are arrays, are not also given in params, and the results of
+		compiler.CodeMatrix: {name: "matrix", category: CrossObject,
+			doc: `Matrix params are arrays, are not also given in params, and the results of
 a task with a matrix are used whole ([*]), as arrays of every run's value.`,
-		bad: crossPipeline(`    - name: build
+			bad: crossPipeline(`    - name: build
       taskRef:
         name: build
       params:
@@ -539,7 +540,7 @@ a task with a matrix are used whole ([*]), as arrays of every run's value.`,
         - name: source
           workspace: src
 `),
-		good: crossPipeline(`    - name: build
+			good: crossPipeline(`    - name: build
       taskRef:
         name: build
       params:
@@ -553,10 +554,10 @@ a task with a matrix are used whole ([*]), as arrays of every run's value.`,
         - name: source
           workspace: src
 `)},
-	compiler.CodeRunParamResult: {name: "run-param-result", category: CrossObject,
-		doc: `A run's param values are fixed when the run is created; they cannot refer to
+		compiler.CodeRunParamResult: {name: "run-param-result", category: CrossObject,
+			doc: `A run's param values are fixed when the run is created; they cannot refer to
 task results.`,
-		bad: crossRun(`apiVersion: tekton.dev/v1
+			bad: crossRun(`apiVersion: tekton.dev/v1
 kind: PipelineRun
 metadata:
   name: ci-1
@@ -570,7 +571,7 @@ spec:
     - name: src
       emptyDir: {}
 `),
-		good: crossRun(`apiVersion: tekton.dev/v1
+			good: crossRun(`apiVersion: tekton.dev/v1
 kind: PipelineRun
 metadata:
   name: ci-1
@@ -584,10 +585,10 @@ spec:
     - name: src
       emptyDir: {}
 `)},
-	compiler.CodeUnknownRunAfter: {name: "unknown-run-after", category: Graph, tektonLint: "no-pipeline-missing-task",
-		doc: `runAfter names a task that is not in the pipeline's tasks (finally tasks
+		compiler.CodeUnknownRunAfter: {name: "unknown-run-after", category: Graph, tektonLint: "no-pipeline-missing-task",
+			doc: `runAfter names a task that is not in the pipeline's tasks (finally tasks
 cannot be waited for).`,
-		bad: pipelineOf(`    - name: build
+			bad: pipelineOf(`    - name: build
       taskRef:
         name: version
     - name: tag
@@ -595,7 +596,7 @@ cannot be waited for).`,
       taskRef:
         name: tag
 `),
-		good: pipelineOf(`    - name: build
+			good: pipelineOf(`    - name: build
       taskRef:
         name: version
     - name: tag
@@ -603,11 +604,11 @@ cannot be waited for).`,
       taskRef:
         name: tag
 `)},
-	compiler.CodeCycle: {name: "cycle", category: Graph, tektonLint: "no-pipeline-task-cycle",
-		doc: `The task graph has a cycle, through runAfter, result references or
+		compiler.CodeCycle: {name: "cycle", category: Graph, tektonLint: "no-pipeline-task-cycle",
+			doc: `The task graph has a cycle, through runAfter, result references or
 resource from: the message lists the whole cycle, and each edge is a related
 position.`,
-		bad: pipelineOf(`    - name: build
+			bad: pipelineOf(`    - name: build
       runAfter: [tag]
       taskRef:
         name: version
@@ -618,7 +619,7 @@ position.`,
         - name: v
           value: $(tasks.build.results.v)
 `),
-		good: pipelineOf(`    - name: build
+			good: pipelineOf(`    - name: build
       taskRef:
         name: version
     - name: tag
@@ -628,27 +629,27 @@ position.`,
         - name: v
           value: $(tasks.build.results.v)
 `)},
-	compiler.CodeDuplicateTask: {name: "duplicate-task", category: Graph,
-		doc: `Two pipeline tasks (in tasks or finally) share a name. Tekton rejects the
+		compiler.CodeDuplicateTask: {name: "duplicate-task", category: Graph,
+			doc: `Two pipeline tasks (in tasks or finally) share a name. Tekton rejects the
 Pipeline: names identify tasks in runAfter, results and the run's status.`,
-		bad: pipelineOf(`    - name: build
+			bad: pipelineOf(`    - name: build
       taskRef:
         name: version
     - name: build
       taskRef:
         name: tag
 `),
-		good: pipelineOf(`    - name: build
+			good: pipelineOf(`    - name: build
       taskRef:
         name: version
     - name: tag
       taskRef:
         name: tag
 `)},
-	compiler.CodeFinallyRunAfter: {name: "finally-run-after", category: Graph,
-		doc: `Finally tasks run after every task and in parallel with each other; Tekton
+		compiler.CodeFinallyRunAfter: {name: "finally-run-after", category: Graph,
+			doc: `Finally tasks run after every task and in parallel with each other; Tekton
 rejects runAfter on them.`,
-		bad: pipelineOf(`    - name: build
+			bad: pipelineOf(`    - name: build
       taskRef:
         name: version
   finally:
@@ -657,7 +658,7 @@ rejects runAfter on them.`,
       taskRef:
         name: tag
 `),
-		good: pipelineOf(`    - name: build
+			good: pipelineOf(`    - name: build
       taskRef:
         name: version
   finally:
@@ -665,12 +666,13 @@ rejects runAfter on them.`,
       taskRef:
         name: tag
 `)},
-	compiler.CodeUnknownFrom: {name: "unknown-from", category: Graph,
-		doc: `A PipelineResource input's from names a task that is not in the pipeline,
+		compiler.CodeUnknownFrom: {name: "unknown-from", category: Graph,
+			doc: `A PipelineResource input's from names a task that is not in the pipeline,
 or that does not output the resource. (PipelineResources are deprecated:
 PC3003.)`,
-		bad:  legacyPipeline("[biuld]"),
-		good: legacyPipeline("[build]")},
+			bad:  legacyPipeline("[biuld]"),
+			good: legacyPipeline("[build]")},
+	}
 }
 
 // legacyTask is a v1beta1 Task with a git input resource.

@@ -1,6 +1,10 @@
 package lint
 
-import "github.com/pipec-dev/pipec/compiler"
+import (
+	"sync"
+
+	"github.com/pipec-dev/pipec/compiler"
+)
 
 // pubDoc is the documentation of a published code; title and severity come
 // from where the code is defined.
@@ -16,7 +20,7 @@ type pubDoc struct {
 func publishedCompiler() []*Rule {
 	var out []*Rule
 	for _, c := range compiler.Checks {
-		d, ok := compilerDocs[c.Code]
+		d, ok := compilerDocs()[c.Code]
 		if !ok {
 			d = pubDoc{name: "compiler-" + c.Code, category: Reference}
 		}
@@ -26,8 +30,9 @@ func publishedCompiler() []*Rule {
 	return out
 }
 
-// compilerDocs are filled by the published_*.go files, one map per range.
-var compilerDocs = mergeDocs(refDocs, crossDocs)
+// compilerDocs are written in the published_*.go files, one map per range,
+// and built on first use rather than when pipec starts.
+var compilerDocs = sync.OnceValue(func() map[string]pubDoc { return mergeDocs(refDocs(), crossDocs()) })
 
 func mergeDocs(ms ...map[string]pubDoc) map[string]pubDoc {
 	out := map[string]pubDoc{}
@@ -62,60 +67,61 @@ spec:
   steps:
 `
 
-var refDocs = map[string]pubDoc{
-	compiler.CodeUndeclaredParam: {name: "undeclared-param", category: Reference, tektonLint: "no-undefined-param",
-		doc: `A $(params.NAME) reference names a param that is not declared where it is
+func refDocs() map[string]pubDoc {
+	return map[string]pubDoc{
+		compiler.CodeUndeclaredParam: {name: "undeclared-param", category: Reference, tektonLint: "no-undefined-param",
+			doc: `A $(params.NAME) reference names a param that is not declared where it is
 used: by the Task (or its pipeline, for an inline taskSpec), the Pipeline,
 or the run that propagates its params. Tekton refuses the object, or leaves
 the text unreplaced. Every reference in a string is checked, also the ones
 deep inside a script, and each is reported at its own line and column.`,
-		bad: refTask + `    - name: build
+			bad: refTask + `    - name: build
       image: alpine:3.20
       script: |
         #!/bin/sh
         docker build -t app:$(params.imag-tag) $(workspaces.source.path)
         echo -n sha256:0 > $(results.digest.path)
 `,
-		good: refTask + `    - name: build
+			good: refTask + `    - name: build
       image: alpine:3.20
       script: |
         #!/bin/sh
         docker build -t app:$(params.image-tag) $(workspaces.source.path)
         echo -n sha256:0 > $(results.digest.path)
 `},
-	compiler.CodeUndeclaredResult: {name: "undeclared-result", category: Reference, tektonLint: "no-undefined-result",
-		doc: `A reference to a result that is not declared: $(results.NAME.path) in a
+		compiler.CodeUndeclaredResult: {name: "undeclared-result", category: Reference, tektonLint: "no-undefined-result",
+			doc: `A reference to a result that is not declared: $(results.NAME.path) in a
 Task, $(tasks.TASK.results.NAME) in a Pipeline (checked against the Task the
 pipeline task runs), or a step result. The value would never arrive.`,
-		bad: refTask + `    - name: build
+			bad: refTask + `    - name: build
       image: alpine:3.20
       script: |
         #!/bin/sh
         echo -n sha256:0 > $(results.digets.path)
 `,
-		good: refTask + `    - name: build
+			good: refTask + `    - name: build
       image: alpine:3.20
       script: |
         #!/bin/sh
         echo -n sha256:0 > $(results.digest.path)
 `},
-	compiler.CodeUndeclaredWorkspace: {name: "undeclared-workspace", category: Reference,
-		doc: `A $(workspaces.NAME.…) reference names a workspace the Task does not
+		compiler.CodeUndeclaredWorkspace: {name: "undeclared-workspace", category: Reference,
+			doc: `A $(workspaces.NAME.…) reference names a workspace the Task does not
 declare (nor, for an inline taskSpec, the run binds).`,
-		bad: refTask + `    - name: build
+			bad: refTask + `    - name: build
       image: alpine:3.20
       workingDir: $(workspaces.src.path)
       command: [make]
 `,
-		good: refTask + `    - name: build
+			good: refTask + `    - name: build
       image: alpine:3.20
       workingDir: $(workspaces.source.path)
       command: [make]
 `},
-	compiler.CodeUndeclaredStep: {name: "undeclared-step", category: Reference,
-		doc: `A $(steps.NAME.…) reference (a step result or exit code) names no step of
+		compiler.CodeUndeclaredStep: {name: "undeclared-step", category: Reference,
+			doc: `A $(steps.NAME.…) reference (a step result or exit code) names no step of
 the Task.`,
-		bad: `apiVersion: tekton.dev/v1
+			bad: `apiVersion: tekton.dev/v1
 kind: Task
 metadata:
   name: test
@@ -129,7 +135,7 @@ spec:
       image: alpine:3.20
       command: [cat, $(steps.step-units.exitCode.path)]
 `,
-		good: `apiVersion: tekton.dev/v1
+			good: `apiVersion: tekton.dev/v1
 kind: Task
 metadata:
   name: test
@@ -143,10 +149,10 @@ spec:
       image: alpine:3.20
       command: [cat, $(steps.step-unit.exitCode.path)]
 `},
-	compiler.CodeUndeclaredResource: {name: "undeclared-resource", category: Reference,
-		doc: `A $(resources.inputs|outputs.NAME.…) reference names a PipelineResource the
+		compiler.CodeUndeclaredResource: {name: "undeclared-resource", category: Reference,
+			doc: `A $(resources.inputs|outputs.NAME.…) reference names a PipelineResource the
 Task does not declare. (PipelineResources themselves are deprecated: PC3003.)`,
-		bad: `apiVersion: tekton.dev/v1beta1
+			bad: `apiVersion: tekton.dev/v1beta1
 kind: Task
 metadata:
   name: test
@@ -161,7 +167,7 @@ spec:
       workingDir: $(resources.inputs.source.path)
       command: [go, test, ./...]
 `,
-		good: `apiVersion: tekton.dev/v1beta1
+			good: `apiVersion: tekton.dev/v1beta1
 kind: Task
 metadata:
   name: test
@@ -176,17 +182,17 @@ spec:
       workingDir: $(resources.inputs.repo.path)
       command: [go, test, ./...]
 `},
-	compiler.CodeUnknownContext: {name: "unknown-context", category: Reference,
-		doc: `$(context.…) variables are a fixed set, and differ between Tasks
+		compiler.CodeUnknownContext: {name: "unknown-context", category: Reference,
+			doc: `$(context.…) variables are a fixed set, and differ between Tasks
 (taskRun.name, taskRun.namespace, taskRun.uid, task.name, task.retry-count)
 and Pipelines (pipelineRun.name, pipelineRun.namespace, pipelineRun.uid,
 pipeline.name, pipelineTask.retries). Anything else stays unreplaced.`,
-		bad:  helloTaskWith(`      command: [echo, $(context.taskrun.name)]`),
-		good: helloTaskWith(`      command: [echo, $(context.taskRun.name)]`)},
-	compiler.CodeUnknownTask: {name: "unknown-task", category: Reference, tektonLint: "no-undefined-result",
-		doc: `A $(tasks.TASK.…) or $(finally.TASK.…) reference names a task that is not in
+			bad:  helloTaskWith(`      command: [echo, $(context.taskrun.name)]`),
+			good: helloTaskWith(`      command: [echo, $(context.taskRun.name)]`)},
+		compiler.CodeUnknownTask: {name: "unknown-task", category: Reference, tektonLint: "no-undefined-result",
+			doc: `A $(tasks.TASK.…) or $(finally.TASK.…) reference names a task that is not in
 the pipeline (or, for $(finally…), not a finally task).`,
-		bad: pipelineOf(`    - name: build
+			bad: pipelineOf(`    - name: build
       taskRef:
         name: version
     - name: tag
@@ -196,7 +202,7 @@ the pipeline (or, for $(finally…), not a finally task).`,
         - name: v
           value: $(tasks.biuld.results.v)
 `),
-		good: pipelineOf(`    - name: build
+			good: pipelineOf(`    - name: build
       taskRef:
         name: version
     - name: tag
@@ -206,28 +212,28 @@ the pipeline (or, for $(finally…), not a finally task).`,
         - name: v
           value: $(tasks.build.results.v)
 `)},
-	compiler.CodeMalformedRef: {name: "malformed-reference", category: Reference,
-		doc: `A reference of a known kind with the wrong shape: $(results.NAME) without
+		compiler.CodeMalformedRef: {name: "malformed-reference", category: Reference,
+			doc: `A reference of a known kind with the wrong shape: $(results.NAME) without
 .path, $(workspaces.NAME.mount), $(tasks.T.NAME) without .results. Tekton
 leaves such text as it is, so the step sees the literal $(…).`,
-		bad: refTask + `    - name: build
+			bad: refTask + `    - name: build
       image: alpine:3.20
       script: |
         #!/bin/sh
         echo -n sha256:0 > $(results.digest)
 `,
-		good: refTask + `    - name: build
+			good: refTask + `    - name: build
       image: alpine:3.20
       script: |
         #!/bin/sh
         echo -n sha256:0 > $(results.digest.path)
 `},
-	compiler.CodeInvalidPrefix: {name: "invalid-prefix", category: Reference,
-		doc: `In a pipeline task's params, matrix and when expressions, Tekton accepts
+		compiler.CodeInvalidPrefix: {name: "invalid-prefix", category: Reference,
+			doc: `In a pipeline task's params, matrix and when expressions, Tekton accepts
 only references that start with params, tasks, finally, context or
 workspaces, and rejects the Pipeline otherwise. Shell command substitution
 such as $(date) belongs in a step, not in a param value.`,
-		bad: pipelineOf(`    - name: build
+			bad: pipelineOf(`    - name: build
       taskRef:
         name: version
     - name: tag
@@ -237,7 +243,7 @@ such as $(date) belongs in a step, not in a param value.`,
         - name: v
           value: $(date)
 `),
-		good: pipelineOf(`    - name: build
+			good: pipelineOf(`    - name: build
       taskRef:
         name: version
     - name: tag
@@ -247,28 +253,28 @@ such as $(date) belongs in a step, not in a param value.`,
         - name: v
           value: $(tasks.build.results.v)
 `)},
-	compiler.CodeResultNoRef: {name: "constant-pipeline-result", category: Reference,
-		doc: `A pipeline result's value must use at least one task result; Tekton
+		compiler.CodeResultNoRef: {name: "constant-pipeline-result", category: Reference,
+			doc: `A pipeline result's value must use at least one task result; Tekton
 rejects a constant.`,
-		bad: pipelineOf(`    - name: build
+			bad: pipelineOf(`    - name: build
       taskRef:
         name: version
   results:
     - name: v
       value: "1.0"
 `),
-		good: pipelineOf(`    - name: build
+			good: pipelineOf(`    - name: build
       taskRef:
         name: version
   results:
     - name: v
       value: $(tasks.build.results.v)
 `)},
-	compiler.CodeTaskRefInTask: {name: "tasks-ref-in-task", category: Reference,
-		doc: `A Task cannot see other tasks: $(tasks.…) is substituted only in a Pipeline.
+		compiler.CodeTaskRefInTask: {name: "tasks-ref-in-task", category: Reference,
+			doc: `A Task cannot see other tasks: $(tasks.…) is substituted only in a Pipeline.
 Declare a param and pass the value from the pipeline task.`,
-		bad: helloTaskWith(`      command: [echo, $(tasks.build.results.v)]`),
-		good: `apiVersion: tekton.dev/v1
+			bad: helloTaskWith(`      command: [echo, $(tasks.build.results.v)]`),
+			good: `apiVersion: tekton.dev/v1
 kind: Task
 metadata:
   name: hello
@@ -280,10 +286,10 @@ spec:
       image: alpine:3.20
       command: [echo, $(params.v)]
 `},
-	compiler.CodeParamInDefault: {name: "param-in-default", category: Reference,
-		doc: `Tekton substitutes params in one pass, so a param's default that refers to
+		compiler.CodeParamInDefault: {name: "param-in-default", category: Reference,
+			doc: `Tekton substitutes params in one pass, so a param's default that refers to
 another param reaches the steps as the literal text $(params.OTHER).`,
-		bad: `apiVersion: tekton.dev/v1
+			bad: `apiVersion: tekton.dev/v1
 kind: Task
 metadata:
   name: build
@@ -298,7 +304,7 @@ spec:
       image: alpine:3.20
       command: [echo, $(params.image)]
 `,
-		good: `apiVersion: tekton.dev/v1
+			good: `apiVersion: tekton.dev/v1
 kind: Task
 metadata:
   name: build
@@ -313,75 +319,75 @@ spec:
       image: alpine:3.20
       command: [echo, $(params.registry)/$(params.image)]
 `},
-	compiler.CodeArrayNotIsolated: {name: "array-not-isolated", category: Reference,
-		doc: `A whole array expands into several arguments only when the reference is a
+		compiler.CodeArrayNotIsolated: {name: "array-not-isolated", category: Reference,
+			doc: `A whole array expands into several arguments only when the reference is a
 whole element of args, command or an array value. Inside a longer string
 Tekton rejects it.`,
-		bad: refTask + `    - name: build
+			bad: refTask + `    - name: build
       image: alpine:3.20
       command: [echo]
       args: ["--flags=$(params.flags[*])"]
 `,
-		good: refTask + `    - name: build
+			good: refTask + `    - name: build
       image: alpine:3.20
       command: [echo]
       args: ["$(params.flags[*])"]
 `},
-	compiler.CodeWholeInString: {name: "whole-value-in-string", category: Reference,
-		doc: `A whole array or object cannot stand where one string is expected (a
+		compiler.CodeWholeInString: {name: "whole-value-in-string", category: Reference,
+			doc: `A whole array or object cannot stand where one string is expected (a
 script, an env value, an image): use one element, $(params.list[0]), or one
 key, $(params.obj.key).`,
-		bad: refTask + `    - name: build
+			bad: refTask + `    - name: build
       image: alpine:3.20
       env:
         - name: REPO
           value: $(params.repo)
       command: [echo, $REPO]
 `,
-		good: refTask + `    - name: build
+			good: refTask + `    - name: build
       image: alpine:3.20
       env:
         - name: REPO
           value: $(params.repo.url)
       command: [echo, $REPO]
 `},
-	compiler.CodeUndeclaredKey: {name: "undeclared-key", category: Reference,
-		doc: `$(params.OBJ.KEY) names a key the object param (or result) does not declare
+		compiler.CodeUndeclaredKey: {name: "undeclared-key", category: Reference,
+			doc: `$(params.OBJ.KEY) names a key the object param (or result) does not declare
 in its properties, or treats a string or array as an object.`,
-		bad: refTask + `    - name: build
+			bad: refTask + `    - name: build
       image: alpine:3.20
       command: [echo, $(params.repo.uri)]
 `,
-		good: refTask + `    - name: build
+			good: refTask + `    - name: build
       image: alpine:3.20
       command: [echo, $(params.repo.url)]
 `},
-	compiler.CodeIndexNonArray: {name: "index-non-array", category: Reference,
-		doc: `An index ([0]) or star ([*]) applies to an array; on a string or an object
+		compiler.CodeIndexNonArray: {name: "index-non-array", category: Reference,
+			doc: `An index ([0]) or star ([*]) applies to an array; on a string or an object
 Tekton rejects it.`,
-		bad: refTask + `    - name: build
+			bad: refTask + `    - name: build
       image: alpine:3.20
       command: ["echo", "$(params.image-tag[0])"]
 `,
-		good: refTask + `    - name: build
+			good: refTask + `    - name: build
       image: alpine:3.20
       command: [echo, $(params.image-tag)]
 `},
-	compiler.CodeIndexOutOfRange: {name: "index-out-of-range", category: Reference,
-		doc: `An index beyond the length of the array param's default: the run fails
+		compiler.CodeIndexOutOfRange: {name: "index-out-of-range", category: Reference,
+			doc: `An index beyond the length of the array param's default: the run fails
 unless it passes a longer array.`,
-		bad: refTask + `    - name: build
+			bad: refTask + `    - name: build
       image: alpine:3.20
       command: ["echo", "$(params.flags[3])"]
 `,
-		good: refTask + `    - name: build
+			good: refTask + `    - name: build
       image: alpine:3.20
       command: ["echo", "$(params.flags[0])"]
 `},
-	compiler.CodeStatusOutsideFinally: {name: "status-outside-finally", category: Reference,
-		doc: `$(tasks.TASK.status), $(tasks.TASK.reason) and $(tasks.status) are known only
+		compiler.CodeStatusOutsideFinally: {name: "status-outside-finally", category: Reference,
+			doc: `$(tasks.TASK.status), $(tasks.TASK.reason) and $(tasks.status) are known only
 when the DAG has finished: Tekton allows them only in finally tasks.`,
-		bad: pipelineOf(`    - name: build
+			bad: pipelineOf(`    - name: build
       taskRef:
         name: version
     - name: tag
@@ -391,7 +397,7 @@ when the DAG has finished: Tekton allows them only in finally tasks.`,
         - name: v
           value: $(tasks.build.status)
 `),
-		good: pipelineOf(`    - name: build
+			good: pipelineOf(`    - name: build
       taskRef:
         name: version
   finally:
@@ -402,10 +408,10 @@ when the DAG has finished: Tekton allows them only in finally tasks.`,
         - name: v
           value: $(tasks.build.status)
 `)},
-	compiler.CodeFinallyResultInFinal: {name: "finally-result-in-finally", category: Reference,
-		doc: `Finally tasks run in parallel, so one cannot use another's results: they
+		compiler.CodeFinallyResultInFinal: {name: "finally-result-in-finally", category: Reference,
+			doc: `Finally tasks run in parallel, so one cannot use another's results: they
 are not there yet when it starts.`,
-		bad: pipelineOf(`    - name: build
+			bad: pipelineOf(`    - name: build
       taskRef:
         name: version
   finally:
@@ -419,7 +425,7 @@ are not there yet when it starts.`,
         - name: v
           value: $(tasks.last.results.v)
 `),
-		good: pipelineOf(`    - name: build
+			good: pipelineOf(`    - name: build
       taskRef:
         name: version
   finally:
@@ -430,10 +436,10 @@ are not there yet when it starts.`,
         - name: v
           value: $(tasks.build.results.v)
 `)},
-	compiler.CodeFinallyRefOutside: {name: "finally-ref-outside-results", category: Reference,
-		doc: `$(finally.TASK.results.NAME) is only available to the pipeline's own
+		compiler.CodeFinallyRefOutside: {name: "finally-ref-outside-results", category: Reference,
+			doc: `$(finally.TASK.results.NAME) is only available to the pipeline's own
 results, after the finally tasks ran.`,
-		bad: pipelineOf(`    - name: build
+			bad: pipelineOf(`    - name: build
       taskRef:
         name: version
   finally:
@@ -447,7 +453,7 @@ results, after the finally tasks ran.`,
         - name: v
           value: $(finally.last.results.v)
 `),
-		good: pipelineOf(`    - name: build
+			good: pipelineOf(`    - name: build
       taskRef:
         name: version
   finally:
@@ -458,10 +464,10 @@ results, after the finally tasks ran.`,
     - name: v
       value: $(finally.last.results.v)
 `)},
-	compiler.CodeStepResultPlace: {name: "step-result-place", category: Reference,
-		doc: `Step results reach later steps only through env, command, args, params and
+		compiler.CodeStepResultPlace: {name: "step-result-place", category: Reference,
+			doc: `Step results reach later steps only through env, command, args, params and
 when, and only from steps that ran before.`,
-		bad: `apiVersion: tekton.dev/v1
+			bad: `apiVersion: tekton.dev/v1
 kind: Task
 metadata:
   name: version
@@ -480,7 +486,7 @@ spec:
         #!/bin/sh
         echo $(steps.compute.results.v)
 `,
-		good: `apiVersion: tekton.dev/v1
+			good: `apiVersion: tekton.dev/v1
 kind: Task
 metadata:
   name: version
@@ -502,6 +508,7 @@ spec:
         #!/bin/sh
         echo "$V"
 `},
+	}
 }
 
 // helloTaskWith is a one-step Task whose step ends with the given lines.

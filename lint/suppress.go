@@ -1,7 +1,7 @@
 package lint
 
 import (
-	"regexp"
+	"bytes"
 	"strings"
 
 	"github.com/pipec-dev/pipec/diag"
@@ -41,7 +41,7 @@ type directive struct {
 // directiveRE finds a "# pipec:KIND …" or "// pipec:KIND …" comment. The
 // marker must start the line or follow a space, so that URLs and strings
 // like "a#pipec:" are not taken for comments.
-var directiveRE = regexp.MustCompile(`(?:^|[ \t])(?:#|//)[ \t]*pipec:([A-Za-z-]*)(.*)$`)
+var directiveRE = lazyRegexp(`(?:^|[ \t])(?:#|//)[ \t]*pipec:([A-Za-z-]*)(.*)$`)
 
 // suppressor collects the directives of a run and applies them.
 type suppressor struct {
@@ -58,13 +58,16 @@ func collectDirectives(set *load.Set) *suppressor {
 		docsOf[d.File] = append(docsOf[d.File], d)
 	}
 	for _, f := range set.Files {
+		if !bytes.Contains(f.Src, []byte("pipec:")) {
+			continue
+		}
 		var ends map[int]int
 		for line := 1; line <= f.Lines(); line++ {
 			text := f.Line(line)
 			if !strings.Contains(text, "pipec:") {
 				continue
 			}
-			m := directiveRE.FindStringSubmatchIndex(text)
+			m := directiveRE().FindStringSubmatchIndex(text)
 			if m == nil {
 				continue
 			}

@@ -3,6 +3,7 @@ package lint
 import (
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/pipec-dev/pipec/model"
 	"github.com/pipec-dev/pipec/ref"
@@ -61,15 +62,26 @@ func (c Container) What() string {
 	return c.Kind + " " + strconv.Quote(c.Step.Name.Value)
 }
 
-// inputs indexes the input's specs once per run; every pass shares it.
+// inputs indexes the input's specs once per run; every pass shares it, and
+// passes run in parallel, so the caches are locked.
 type inputs struct {
 	tasks      []TaskSpecIn
 	pipelines  []PipelineSpecIn
 	containers []Container
+
+	mu   sync.Mutex
+	strs map[*source.Node][]*source.Node
+	refs map[*source.Node][]nodeRef
+}
+
+// nodeRef is a reference and the string it is in.
+type nodeRef struct {
+	s *source.Node
+	r ref.Ref
 }
 
 func indexInputs(s *model.Set) *inputs {
-	in := &inputs{}
+	in := &inputs{strs: map[*source.Node][]*source.Node{}, refs: map[*source.Node][]nodeRef{}}
 	for _, t := range s.Tasks {
 		in.tasks = append(in.tasks, TaskSpecIn{Spec: t.Spec, Object: &t.Object})
 	}
@@ -152,26 +164,57 @@ func (p *Pass) Objects() []*model.Object {
 	return out
 }
 
-// eachString calls fn for every string scalar under n, n included.
-func eachString(n *source.Node, fn func(s *source.Node)) {
+// stringsUnder returns every string scalar under n, n included. Several
+// rules search the same specs, so the lists are kept for the run.
+func (p *Pass) stringsUnder(n *source.Node) []*source.Node {
+	if n == nil {
+		return nil
+	}
+	p.in.mu.Lock()
+	l, ok := p.in.strs[n]
+	p.in.mu.Unlock()
+	if ok {
+		return l
+	}
 	source.Walk(n, func(_ []source.PathElem, v *source.Node) bool {
 		if v.Kind == source.String {
-			fn(v)
+			l = append(l, v)
 		}
 		return true
 	})
+	p.in.mu.Lock()
+	p.in.strs[n] = l
+	p.in.mu.Unlock()
+	return l
+}
+
+// eachString calls fn for every string scalar under n, n included.
+func (p *Pass) eachString(n *source.Node, fn func(s *source.Node)) {
+	for _, s := range p.stringsUnder(n) {
+		fn(s)
+	}
 }
 
 // eachRef calls fn for every $(…) reference in every string under n.
-func eachRef(n *source.Node, fn func(s *source.Node, r ref.Ref)) {
-	eachString(n, func(s *source.Node) {
-		if !strings.Contains(s.Value, "$(") {
-			return
+func (p *Pass) eachRef(n *source.Node, fn func(s *source.Node, r ref.Ref)) {
+	p.in.mu.Lock()
+	l, ok := p.in.refs[n]
+	p.in.mu.Unlock()
+	if !ok {
+		for _, s := range p.stringsUnder(n) {
+			if strings.Contains(s.Value, "$(") {
+				for _, r := range ref.Find(s.Value) {
+					l = append(l, nodeRef{s, r})
+				}
+			}
 		}
-		for _, r := range ref.Find(s.Value) {
-			fn(s, r)
-		}
-	})
+		p.in.mu.Lock()
+		p.in.refs[n] = l
+		p.in.mu.Unlock()
+	}
+	for _, x := range l {
+		fn(x.s, x.r)
+	}
 }
 
 // paramRefName returns the param a reference names, for $(params.x),

@@ -81,7 +81,11 @@ Exit status: 0 when nothing reaches the fail level, 1 when something does,
 				}
 			}
 			res := lint.Run(set, lint.Options{Library: lib, Config: cfg})
-			out, _ := report.NewWith(f.format, report.Options{Color: color, Suppressed: res.Suppressed, Tool: toolInfo()})
+			opts := report.Options{Color: color, Suppressed: res.Suppressed}
+			if f.format == "sarif" {
+				opts.Tool = toolInfo()
+			}
+			out, _ := report.NewWith(f.format, opts)
 			if err := out.Format(stdio.Out, res.Diags, report.NewSources(set.Files)); err != nil {
 				return err
 			}
