@@ -3,11 +3,12 @@ package emit
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
-
-	"sigs.k8s.io/yaml"
+	"sync"
 )
 
 // File is one file of -o DIR.
@@ -27,15 +28,13 @@ func (o Object) FileName() string {
 // Files returns every object of every run as a file of its own, sorted by
 // name.
 func (out *Output) Files() ([]File, error) {
-	var fs []File
+	var objs []Object
 	for _, r := range out.Runs {
-		for _, o := range r.Objects {
-			b, err := Marshal(o.Obj)
-			if err != nil {
-				return nil, err
-			}
-			fs = append(fs, File{Name: o.FileName(), Data: b})
-		}
+		objs = append(objs, r.Objects...)
+	}
+	fs := make([]File, len(objs))
+	if err := marshalAll(objs, func(i int, b []byte) { fs[i] = File{Name: objs[i].FileName(), Data: b} }); err != nil {
+		return nil, err
 	}
 	slices.SortFunc(fs, func(a, b File) int { return strings.Compare(a.Name, b.Name) })
 	for i := 1; i < len(fs); i++ {
@@ -49,21 +48,47 @@ func (out *Output) Files() ([]File, error) {
 // YAML returns every object as one multi-document YAML stream, run by run
 // in the order they are applied.
 func (out *Output) YAML() ([]byte, error) {
-	var buf bytes.Buffer
+	var objs []Object
 	for _, r := range out.Runs {
-		for _, o := range r.Objects {
-			b, err := Marshal(o.Obj)
-			if err != nil {
-				return nil, err
-			}
-			buf.WriteString("---\n")
-			buf.Write(b)
-		}
+		objs = append(objs, r.Objects...)
+	}
+	docs := make([][]byte, len(objs))
+	if err := marshalAll(objs, func(i int, b []byte) { docs[i] = b }); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	for _, d := range docs {
+		buf.WriteString("---\n")
+		buf.Write(d)
 	}
 	return buf.Bytes(), nil
 }
 
-// Marshal writes one object as YAML, keys sorted, without the empty fields
+// marshalAll marshals objects on every CPU: objects are independent, and
+// serialising them is most of a big pipeline's compile time. set is called
+// with each object's index, from any goroutine.
+func marshalAll(objs []Object, set func(int, []byte)) error {
+	var wg sync.WaitGroup
+	errs := make([]error, len(objs))
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(objs)) {
+		wg.Go(func() {
+			for i := range next {
+				b, err := Marshal(objs[i].Obj)
+				errs[i] = err
+				set(i, b)
+			}
+		})
+	}
+	for i := range objs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// Marshal writes one object as YAML (see yaml.go), keys sorted, without the empty fields
 // the Kubernetes types always write (creationTimestamp: null, status: {}),
 // so that the output shows only what pipec decided.
 func Marshal(obj any) ([]byte, error) {
@@ -77,7 +102,7 @@ func Marshal(obj any) ([]byte, error) {
 	if err := d.Decode(&v); err != nil {
 		return nil, err
 	}
-	return yaml.Marshal(clean(v))
+	return writeYAML(clean(v)), nil
 }
 
 // emptyDropped are the keys whose empty objects mean nothing.
@@ -102,6 +127,14 @@ func clean(v any) any {
 	case []any:
 		for i, e := range x {
 			x[i] = clean(e)
+		}
+	case json.Number:
+		// As a number, not a string that looks like one.
+		if i, err := x.Int64(); err == nil {
+			return i
+		}
+		if f, err := x.Float64(); err == nil {
+			return f
 		}
 	}
 	return v

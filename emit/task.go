@@ -274,6 +274,7 @@ func (tc *taskCompiler) compile() *taskOutput {
 			Command:      []string{"pipec", "install", pipecDir + "/bin"},
 			VolumeMounts: []corev1.VolumeMount{{Name: volPipec, MountPath: pipecDir}},
 		}}, initCs...)
+		setMessageLimit(initCs, mainCs)
 	}
 	pod := corev1.PodSpec{
 		RestartPolicy:      corev1.RestartPolicyNever,
@@ -329,6 +330,30 @@ func (tc *taskCompiler) compile() *taskOutput {
 		out.results = append(out.results, rs)
 	}
 	return out
+}
+
+// Kubernetes keeps at most 4096 bytes of a container's termination message,
+// and 12288 for all of a pod's containers together.
+const (
+	maxMessage    = 4096
+	maxPodMessage = 12288
+)
+
+// setMessageLimit tells the wrappers that write a termination message
+// (results, step results) how much of it the kubelet will keep in this pod,
+// so that they fail with a clear message rather than be cut.
+func setMessageLimit(initCs, mainCs []corev1.Container) {
+	n := len(initCs) + len(mainCs)
+	limit := strconv.Itoa(min(maxMessage, maxPodMessage/n))
+	for _, cs := range [][]corev1.Container{initCs, mainCs} {
+		for i := range cs {
+			cmd := cs[i].Command
+			if len(cmd) < 4 || cmd[0] != wrapperPath || !slices.ContainsFunc(cmd, func(a string) bool { return a == "--results" || a == "--step-results" }) {
+				continue
+			}
+			cs[i].Command = slices.Concat(cmd[:4], []string{"--message-limit", limit}, cmd[4:])
+		}
+	}
 }
 
 // exitCodesRead returns the steps whose exit code file a later step reads.
