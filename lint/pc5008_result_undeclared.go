@@ -14,8 +14,9 @@ var ruleResultUndeclared = &Rule{
 	Category: Correctness,
 	Severity: warningSev,
 	Doc: `Tekton collects only the results a Task declares. A step that writes
-/tekton/results/NAME for a NAME the Task does not declare loses the value
-without a word, and so does a step that writes $(step.results.NAME.path)
+/tekton/results/NAME for a NAME the Task does not declare (in a script:
+after >, tee, -o or --output; elsewhere: any mention, since the program
+gets the path to write) loses the value without a word, and so does a step that writes $(step.results.NAME.path)
 without declaring any step result. (A $(results.NAME.path) reference to an
 undeclared result is an error of its own, PC1002.) Declare the result, or
 fix the name.`,
@@ -61,8 +62,9 @@ func runResultUndeclared(p *Pass) {
 				if !strings.Contains(s.Value, "/tekton/") && !strings.Contains(s.Value, "$(step.") {
 					return
 				}
+				script := s == st.Script.Node
 				for _, m := range resultsDir().FindAllStringSubmatchIndex(s.Value, -1) {
-					if m[4] < 0 {
+					if m[4] < 0 || script && !writesAt(s.Value, m[0]) {
 						continue
 					}
 					name := s.Value[m[4]:m[5]]
@@ -89,6 +91,29 @@ func runResultUndeclared(p *Pass) {
 			})
 		}
 	}
+}
+
+// writesAt reports whether the path at s[i:] in a script is written: it
+// follows a redirection, tee, or an output option on its line. A script
+// that only reads or tests a file in the results directory uses it as
+// scratch space between steps, which loses nothing.
+func writesAt(s string, i int) bool {
+	before := s[strings.LastIndexByte(s[:i], '\n')+1 : i]
+	before = strings.TrimRight(before, ` "'`)
+	if strings.HasSuffix(before, ">") || strings.HasSuffix(before, "=") {
+		return true
+	}
+	fields := strings.Fields(before)
+	for j := len(fields) - 1; j >= 0; j-- {
+		switch f := fields[j]; {
+		case f == "tee" || f == "-o" || f == "--output" || f == "cp" || f == "mv":
+			return true
+		case strings.HasPrefix(f, "-"):
+			continue // an option of the command, such as tee -a
+		}
+		return false
+	}
+	return false
 }
 
 func containsName(names []string, name string) bool {
