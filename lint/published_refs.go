@@ -32,7 +32,7 @@ func publishedCompiler() []*Rule {
 
 // compilerDocs are written in the published_*.go files, one map per range,
 // and built on first use rather than when pipec starts.
-var compilerDocs = sync.OnceValue(func() map[string]pubDoc { return mergeDocs(refDocs(), crossDocs()) })
+var compilerDocs = sync.OnceValue(func() map[string]pubDoc { return mergeDocs(refDocs(), crossDocs(), graphDocs()) })
 
 func mergeDocs(ms ...map[string]pubDoc) map[string]pubDoc {
 	out := map[string]pubDoc{}
