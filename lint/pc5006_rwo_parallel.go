@@ -14,15 +14,15 @@ var ruleRWOParallel = &Rule{
 	Title:    "ReadWriteOnce claim used by tasks that can run at the same time",
 	Category: Correctness,
 	Severity: warningSev,
-	Doc: `A ReadWriteOnce volume can be mounted by the pods of one node only. When
-two tasks that bind the same such workspace have no order between them
-(neither runs after the other, directly or through other tasks, and both
-are in tasks, or both in finally) and their when expressions do not exclude
-each other, they can start together and, unless both pods
-land on the same node, one waits for the other's volume or fails to start.
-Tekton's affinity assistant places them on one node by default; pipec's
-runtime and clusters with the assistant disabled do not. Order the tasks
-with runAfter, or use a ReadWriteMany claim. The access mode comes from the
+	Doc: `A ReadWriteOnce volume can be mounted by the pods of one node only.
+When two tasks that bind the same such workspace have no order between
+them (neither runs after the other, directly or through other tasks, and
+both are in tasks, or both in finally) and their when expressions do not
+exclude each other, they can start together and, unless both pods land on
+the same node, one waits for the other's volume or fails to start. Tekton's
+affinity assistant places them on one node by default; pipec's runtime and
+clusters with the assistant disabled do not. Order the tasks with runAfter,
+or use a ReadWriteMany claim. The access mode comes from the
 volumeClaimTemplate, or from the PersistentVolumeClaim when the input holds
 it.`,
 	Bad: `apiVersion: tekton.dev/v1
