@@ -1,19 +1,23 @@
 package lint
 
-import "github.com/pipec-dev/pipec/model"
+import (
+	"github.com/pipec-dev/pipec/model"
+	"github.com/pipec-dev/pipec/source"
+)
 
 var ruleDeprecatedLabel = &Rule{
 	ID:         "PC3008",
 	Name:       "deprecated-label",
-	Title:      "object or referenced Task marked tekton.dev/deprecated",
+	Title:      "object, or Task it runs, marked tekton.dev/deprecated",
 	Category:   Deprecation,
 	Severity:   warningSev,
 	TektonLint: "no-deprecated-resource",
-	Doc: `The catalog marks Tasks that are no longer maintained with the label
-tekton.dev/deprecated: "true". The label is reported on the object itself,
-and on every pipeline task and TaskRun of the input that runs such a Task
-(also when the Task comes from an include directory), so that users notice
-before the Task disappears.`,
+	Doc: `The Tekton catalog marks Tasks that are no longer maintained with
+tekton.dev/deprecated: "true", as an annotation (the catalog's convention)
+or a label (what tekton-lint reads). The mark is reported on the object
+itself, and on every pipeline task and TaskRun of the input that runs such
+a Task (also when the Task comes from an include directory), so that users
+notice before the Task disappears.`,
 	Bad: `apiVersion: tekton.dev/v1
 kind: Task
 metadata:
@@ -41,14 +45,24 @@ spec:
 
 const deprecatedLabel = "tekton.dev/deprecated"
 
-func isDeprecated(o *model.Object) bool {
-	return isTrue(o.Doc.Root.Path("metadata", "labels", deprecatedLabel))
+// deprecationMark returns the key that marks an object deprecated, in its
+// labels or annotations, or nil.
+func deprecationMark(o *model.Object) *source.Node {
+	meta := o.Doc.Root.Get("metadata")
+	for _, field := range []string{"labels", "annotations"} {
+		if m := meta.Get(field); isTrue(m.Get(deprecatedLabel)) {
+			return m.Key(deprecatedLabel)
+		}
+	}
+	return nil
 }
+
+func isDeprecated(o *model.Object) bool { return deprecationMark(o) != nil }
 
 func runDeprecatedLabel(p *Pass) {
 	for _, o := range p.Objects() {
-		if isDeprecated(o) {
-			p.Reportf(o.Doc.Root.Path("metadata", "labels").Key(deprecatedLabel).Range(), "%s %s is marked deprecated", o.Kind, quote(o.Name.Value))
+		if k := deprecationMark(o); k != nil {
+			p.Reportf(k.Range(), "%s %s is marked deprecated", o.Kind, quote(o.Name.Value))
 		}
 	}
 	for _, ps := range p.PipelineSpecs() {
