@@ -7,6 +7,7 @@ import (
 
 	"github.com/pipec-dev/pipec/diag"
 	"github.com/pipec-dev/pipec/model"
+	"github.com/pipec-dev/pipec/source"
 )
 
 // EdgeKind says why one task runs after another.
@@ -26,7 +27,19 @@ func (k EdgeKind) String() string {
 type Edge struct {
 	From, To string
 	Kind     EdgeKind
-	At       diag.Range // where the dependency is written
+	// at is where the dependency is written: a whole node, or the span
+	// [start, end) of a reference inside a string node, which costs a scan
+	// of the string to locate and is worked out only when asked for.
+	at         *source.Node
+	start, end int
+}
+
+// At returns where the dependency is written.
+func (e Edge) At() diag.Range {
+	if e.end > e.start {
+		return e.at.RangeAt(e.start, e.end)
+	}
+	return e.at.Range()
 }
 
 // Graph is a pipeline's task graph. Finally tasks are not in it: they all
@@ -233,8 +246,8 @@ func (g *Graph) reportCycle(ds *diag.List, scc []string) {
 	for _, e := range path {
 		names = append(names, e.To)
 	}
-	d := ds.Errorf(path[0].At, CodeCycle, "cycle in the task graph: %s", strings.Join(names, " → "))
+	d := ds.Errorf(path[0].At(), CodeCycle, "cycle in the task graph: %s", strings.Join(names, " → "))
 	for _, e := range path {
-		d.With(e.At, "\""+e.From+"\" "+e.Kind.String()+" \""+e.To+"\"")
+		d.With(e.At(), "\""+e.From+"\" "+e.Kind.String()+" \""+e.To+"\"")
 	}
 }

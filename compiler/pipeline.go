@@ -427,7 +427,7 @@ func (pc *pipelineCheck) tasksRef(pt *model.PipelineTask, n *source.Node, r ref.
 		if target.Matrix == nil {
 			ds.Errorf(refRange(n, r), CodeMatrix, "task %q has no matrix", tname)
 		} else if pt != nil && !pt.Finally && !target.Finally {
-			pc.graph.add(Edge{From: pt.Name.Value, To: tname, Kind: ResultRef, At: refRange(n, r)})
+			pc.graph.add(Edge{From: pt.Name.Value, To: tname, Kind: ResultRef, at: n, start: r.Start, end: r.End})
 		}
 	default:
 		ds.Errorf(refRange(n, r), CodeMalformedRef, "%s: expected $(%s.%s.results.NAME)", r.Text(n.Value), r.Root(), tname)
@@ -453,7 +453,7 @@ func (pc *pipelineCheck) resultRef(pt, target *model.PipelineTask, n *source.Nod
 			With(target.Name.Range(), "finally task declared here")
 		return
 	case pt != nil && !pt.Finally:
-		pc.graph.add(Edge{From: pt.Name.Value, To: tname, Kind: ResultRef, At: refRange(n, r)})
+		pc.graph.add(Edge{From: pt.Name.Value, To: tname, Kind: ResultRef, at: n, start: r.Start, end: r.End})
 	}
 	res := pc.p.TaskOf[target]
 	if res == nil {
@@ -512,7 +512,7 @@ func (pc *pipelineCheck) checkRunAfter(pt *model.PipelineTask) {
 			ds.Errorf(ra.Range(), CodeUnknownRunAfter, "runAfter names finally task %q", ra.Value).
 				Explain("Finally tasks run after every other task; nothing can run after one.")
 		default:
-			pc.graph.add(Edge{From: pt.Name.Value, To: ra.Value, Kind: RunAfter, At: ra.Range()})
+			pc.graph.add(Edge{From: pt.Name.Value, To: ra.Value, Kind: RunAfter, at: ra.Node})
 		}
 	}
 }

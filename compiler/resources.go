@@ -43,7 +43,7 @@ func (pc *pipelineCheck) checkBindings(pt *model.PipelineTask, bs []*model.Resou
 				didYouMean(d, f.Value, pc.taskNames(false), "Tasks:")
 				continue
 			}
-			pc.graph.add(Edge{From: pt.Name.Value, To: f.Value, Kind: From, At: f.Range()})
+			pc.graph.add(Edge{From: pt.Name.Value, To: f.Value, Kind: From, at: f.Node})
 			produces := false
 			for _, o := range target.Outputs {
 				produces = produces || o.Resource.Value == b.Resource.Value

@@ -43,7 +43,8 @@ type valueType struct {
 // position.
 func (c *checker) checkUse(n *source.Node, r ref.Ref, key string, keySeg *ref.Seg, vt valueType, pl place) {
 	ds := c.diags()
-	at := refRange(n, r)
+	// The range is worked out only for a diagnostic: most uses are fine.
+	at := func() diag.Range { return refRange(n, r) }
 	switch vt.typ {
 	case model.TypeString, "":
 		switch {
@@ -51,10 +52,10 @@ func (c *checker) checkUse(n *source.Node, r ref.Ref, key string, keySeg *ref.Se
 			ds.Errorf(segRange(n, *keySeg), CodeUndeclaredKey, "%s is a string, not an object; it has no key %q", vt.what, key).
 				With(vt.decl, "declared here")
 		case r.Star:
-			ds.Errorf(at, CodeIndexNonArray, "%s is a string; [*] applies to arrays", vt.what).
+			ds.Errorf(at(), CodeIndexNonArray, "%s is a string; [*] applies to arrays", vt.what).
 				With(vt.decl, "declared here")
 		case r.Index >= 0:
-			ds.Errorf(at, CodeIndexNonArray, "%s is a string; it cannot be indexed", vt.what).
+			ds.Errorf(at(), CodeIndexNonArray, "%s is a string; it cannot be indexed", vt.what).
 				With(vt.decl, "declared here")
 		}
 	case model.TypeArray:
@@ -64,7 +65,7 @@ func (c *checker) checkUse(n *source.Node, r ref.Ref, key string, keySeg *ref.Se
 				With(vt.decl, "declared here")
 		case r.Index >= 0:
 			if vt.elems >= 0 && r.Index >= vt.elems {
-				ds.Warnf(at, CodeIndexOutOfRange, "index %d is beyond the %d elements of %s's default", r.Index, vt.elems, vt.what).
+				ds.Warnf(at(), CodeIndexOutOfRange, "index %d is beyond the %d elements of %s's default", r.Index, vt.elems, vt.what).
 					With(vt.decl, "declared here").
 					Explain("The run fails unless it passes a longer array.")
 			}
@@ -79,12 +80,12 @@ func (c *checker) checkUse(n *source.Node, r ref.Ref, key string, keySeg *ref.Se
 				didYouMean(d, key, strValues(vt.keys), "Its keys are:")
 			}
 		case r.Index >= 0:
-			ds.Errorf(at, CodeIndexNonArray, "%s is an object; it cannot be indexed", vt.what).With(vt.decl, "declared here")
+			ds.Errorf(at(), CodeIndexNonArray, "%s is an object; it cannot be indexed", vt.what).With(vt.decl, "declared here")
 		default:
 			if pl == inParamValue {
 				c.checkWhole(n, r, vt, pl, "object")
 			} else {
-				ds.Errorf(at, CodeWholeInString, "whole object %s cannot be used here", vt.what).
+				ds.Errorf(at(), CodeWholeInString, "whole object %s cannot be used here", vt.what).
 					With(vt.decl, "declared here").
 					Explain("Use one of its keys, $(….key); a whole object can only be passed as a pipeline task's param value.")
 			}
@@ -95,14 +96,14 @@ func (c *checker) checkUse(n *source.Node, r ref.Ref, key string, keySeg *ref.Se
 // checkWhole checks a reference to a whole array or object.
 func (c *checker) checkWhole(n *source.Node, r ref.Ref, vt valueType, pl place, kind string) {
 	ds := c.diags()
-	at := refRange(n, r)
+	at := func() diag.Range { return refRange(n, r) }
 	switch {
 	case !pl.allowsWholeArray():
-		ds.Errorf(at, CodeWholeInString, "%s %s is used as a string", kind, vt.what).
+		ds.Errorf(at(), CodeWholeInString, "%s %s is used as a string", kind, vt.what).
 			With(vt.decl, "declared here").
 			Explain("Use one element, $(…[0]), or pass it as a whole element of args or command, where it expands into several arguments.")
 	case !r.IsWhole(n.Value):
-		ds.Errorf(at, CodeArrayNotIsolated, "%s %s must be a whole element, not part of one", kind, vt.what).
+		ds.Errorf(at(), CodeArrayNotIsolated, "%s %s must be a whole element, not part of one", kind, vt.what).
 			With(vt.decl, "declared here").
 			Explain("An array expands into several elements only when the reference is the entire element: %q.", r.String())
 	}
