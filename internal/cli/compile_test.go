@@ -87,6 +87,7 @@ func TestCompileUsage(t *testing.T) {
 		{in, "--workspace", "src=nfs:x"},
 		{in, "--param", "noequals"},
 		{in, "-o", dir, "--check", dir},
+		{"../../testdata/seeds/08-run-fragment"}, // nothing runnable
 	} {
 		if code, _, errs := compileRun(t, args...); code != 2 {
 			t.Errorf("%v: exit %d (%s), want 2", args, code, errs)
