@@ -144,7 +144,8 @@ func (c *compilation) notCompiled(spec *source.Node, fields ...string) {
 	}
 }
 
-// errorf reports an error and returns false, for "if !c.errorf(…)".
+// errorf reports an error; the result takes an explanation and related
+// positions.
 func (c *compilation) errorf(r diag.Range, code, format string, args ...any) *diag.Diagnostic {
 	return c.diags.Errorf(r, code, format, args...)
 }

@@ -116,6 +116,8 @@ func mergePodTemplates(run, task *podTemplate) *podTemplate {
 	return &out
 }
 
+// mergeByName returns base's entries that over does not redefine, then
+// over's.
 func mergeByName[T any](base, over []T, name func(T) string) []T {
 	if len(base) == 0 {
 		return over

@@ -33,6 +33,8 @@ func (c *compilation) resolveResource(b *model.ResourceBinding) *model.ResourceS
 	return nil
 }
 
+// newBoundResource binds decl to a resource spec, its params substituted
+// with the run's.
 func newBoundResource(decl *model.ResourceDecl, spec *model.ResourceSpec, at *source.Node, sub *substituter) *boundResource {
 	br := &boundResource{decl: decl, typ: spec.Type.Value, params: map[string]string{}, at: at}
 	for _, p := range spec.Params {

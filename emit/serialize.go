@@ -108,6 +108,8 @@ func Marshal(obj any) ([]byte, error) {
 // emptyDropped are the keys whose empty objects mean nothing.
 var emptyDropped = map[string]bool{"status": true, "resources": true, "metadata": true}
 
+// clean drops nulls and meaningless empty objects, and makes JSON numbers
+// numbers.
 func clean(v any) any {
 	switch x := v.(type) {
 	case map[string]any:

@@ -107,6 +107,7 @@ func (tc *taskCompiler) readStep(n *source.Node, index int, sidecar bool) *stepD
 	return s
 }
 
+// strOf reads a scalar field as a model.Str.
 func strOf(n *source.Node, key string) model.Str {
 	v := n.Get(key)
 	if v == nil || !v.IsScalar() {
