@@ -69,6 +69,8 @@ type driver struct {
 	// ended it returned (for latency figures).
 	finished map[string]time.Time
 	onFinish func(task string, at time.Time)
+	// seen, when set, records when each task's (last) pod was first seen.
+	seen map[string]time.Time
 }
 
 func newDriver(t testing.TB, ns string, behave behaviour) *driver {
@@ -110,6 +112,9 @@ func (d *driver) consider(ctx context.Context, p *corev1.Pod) {
 	}
 	d.handled[string(p.UID)] = true
 	d.pods[task] = append(d.pods[task], p.Name)
+	if d.seen != nil {
+		d.seen[task] = time.Now()
+	}
 	d.mu.Unlock()
 	go d.end(ctx, task, p.DeepCopy())
 }

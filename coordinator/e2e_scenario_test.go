@@ -18,7 +18,7 @@ import (
 // run is one scenario on the control plane: a run's objects, the fake
 // kubelet, the recorder, and what the coordinator did.
 type run struct {
-	t      *testing.T
+	t      testing.TB
 	ctx    context.Context
 	f      *fixture
 	drv    *driver
@@ -29,7 +29,7 @@ type run struct {
 
 // newRun creates a run's objects in a fresh namespace and starts the fake
 // kubelet and the recorder (before the objects exist).
-func newRun(t *testing.T, p *plan.Plan, behave behaviour) *run {
+func newRun(t testing.TB, p *plan.Plan, behave behaviour) *run {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), deadline)
 	t.Cleanup(cancel)
