@@ -61,6 +61,10 @@ func (tc *taskCompiler) classify(r ref.Ref) (runTimeRef, bool) {
 		}
 	case "context":
 		key := strings.Join(names, ".")
+		if len(names) > 1 && names[1] == "pipelineRun" && tc.in.run.resultsConfigMap == "" {
+			// A TaskRun has no PipelineRun: Tekton leaves these as written.
+			return runTimeRef{}, false
+		}
 		if _, ok := fieldPaths[key]; ok || key == keyPipelineRunID {
 			return runTimeRef{key: key}, true
 		}
