@@ -11,6 +11,10 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/txtar"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
 
 	"github.com/pipec-dev/pipec/compiler"
 	"github.com/pipec-dev/pipec/diag"
@@ -192,5 +196,59 @@ func TestCoordinatorRBAC(t *testing.T) {
 		if got != c.want || (err != nil) == c.want {
 			t.Errorf("can-i %s %s as one-coordinator: %q (%v), want %v", c.verb, c.what, strings.TrimSpace(stdout), err, c.want)
 		}
+	}
+}
+
+// TestCoordinatorPodSecurity creates the coordinator's pod, as its Job
+// would, with server-side dry-run in a namespace that enforces the
+// "restricted" Pod Security profile: the API server admits it.
+func TestCoordinatorPodSecurity(t *testing.T) {
+	set := load.Files([]*source.File{source.NewFile("rbac.yaml", []byte(rbacInput))})
+	res := lint.Run(set, lint.Options{})
+	out, ds := emit.Compile(res.Program, emit.Options{Image: testImage, Run: "one"})
+	if diag.HasErrors(ds) || diag.HasErrors(res.Diags) {
+		t.Fatalf("compile: %v %v", res.Diags, ds)
+	}
+	files, err := out.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var job batchv1.Job
+	for _, f := range files {
+		if f.Name == "07-job-one-coordinator.yaml" {
+			if err := yaml.Unmarshal(f.Data, &job); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if job.Name == "" {
+		t.Fatal("no coordinator Job in the output")
+	}
+	ns := cluster.NewNamespace(t)
+	if _, _, err := cluster.Kubectl("label", "namespace", ns, "pod-security.kubernetes.io/enforce=restricted"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := cluster.Kubectl("create", "serviceaccount", "-n", ns, job.Spec.Template.Spec.ServiceAccountName); err != nil {
+		t.Fatal(err)
+	}
+	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "coordinator", Namespace: ns}, Spec: job.Spec.Template.Spec}
+	pod.Spec.RestartPolicy = corev1.RestartPolicyOnFailure
+	_, err = cluster.Client().CoreV1().Pods(ns).Create(t.Context(), pod, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
+	if err != nil {
+		t.Errorf("the restricted profile refuses the coordinator's pod: %v", err)
+	}
+	// The check has teeth: a task's pod, which runs as the image's user,
+	// is refused.
+	var task batchv1.Job
+	for _, f := range files {
+		if f.Name == "06-job-one-a.yaml" {
+			if err := yaml.Unmarshal(f.Data, &task); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	bad := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "task", Namespace: ns}, Spec: task.Spec.Template.Spec}
+	if _, err := cluster.Client().CoreV1().Pods(ns).Create(t.Context(), bad, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}}); err == nil {
+		t.Error("the restricted profile admits a task's pod too: the check proves nothing")
 	}
 }
