@@ -144,11 +144,27 @@ func appendString(b []byte, s string, n int, key bool) []byte {
 // printable characters.
 func singleSafe(s string) bool {
 	for _, r := range s {
-		if r < 0x20 || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfeff || r == utf8.RuneError {
+		if !printable(r) || r == '\t' || r == '\n' || r == '\r' || r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfeff {
 			return false
 		}
 	}
 	return utf8.ValidString(s)
+}
+
+// printable reports whether YAML allows r unescaped (its c-printable set,
+// tab included): no C0 or C1 controls, no surrogates, no U+FFFE and U+FFFF.
+func printable(r rune) bool {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r' || r == 0x85:
+		return true
+	case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0:
+		return false
+	case r == utf8.RuneError:
+		return false // also what a stray byte decodes to
+	case r >= 0xd800 && r <= 0xdfff, r == 0xfffe, r == 0xffff:
+		return false
+	}
+	return r <= 0x10ffff
 }
 
 // dateLike reports whether s starts like a YAML 1.1 timestamp
@@ -194,13 +210,19 @@ func appendQuoted(b []byte, s string) []byte {
 			b = append(b, '\\', 't')
 		case r == '\r':
 			b = append(b, '\\', 'r')
-		case r < 0x20 || r == 0x7f || r == utf8.RuneError && size == 1 || r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfeff:
-			if r == utf8.RuneError && size == 1 {
-				r = rune(s[i]) // a stray byte: kept as that code point, as JSON encoders do not
+		case r == utf8.RuneError && size == 1:
+			b = append(b, `\x`...) // a stray byte, kept as that byte
+			b = append(b, "0123456789abcdef"[s[i]>>4], "0123456789abcdef"[s[i]&15])
+		case !printable(r) || r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfeff:
+			hex := strconv.FormatInt(int64(r), 16)
+			if r > 0xffff {
+				b = append(b, `\U`...)
+				b = append(b, strings.Repeat("0", 8-len(hex))...)
+			} else {
+				b = append(b, `\u`...)
+				b = append(b, strings.Repeat("0", 4-len(hex))...)
 			}
-			b = append(b, `\u`...)
-			b = append(b, strings.Repeat("0", 4-len(strconv.FormatInt(int64(r), 16)))...)
-			b = strconv.AppendInt(b, int64(r), 16)
+			b = append(b, hex...)
 		default:
 			b = append(b, s[i:i+size]...)
 		}
@@ -211,12 +233,15 @@ func appendQuoted(b []byte, s string) []byte {
 
 // literalSafe reports whether s can be a literal block scalar, read back
 // exactly: several printable lines, none with trailing blanks or only
-// blanks, the first not indented (which would need an indicator).
+// blanks, the first with text not indented (which would need an
+// indicator).
 func literalSafe(s string) bool {
 	if !strings.Contains(s, "\n") || strings.Trim(s, "\n") == "" {
 		return false
 	}
-	if s[0] == ' ' || s[0] == '\t' {
+	// The first line with text sets the block's indentation: it may not
+	// start with a blank, which would be taken for more indentation.
+	if first := strings.TrimLeft(s, "\n"); first[0] == ' ' || first[0] == '\t' {
 		return false
 	}
 	for _, line := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
@@ -224,7 +249,7 @@ func literalSafe(s string) bool {
 			return false
 		}
 		for _, r := range line {
-			if r < 0x20 && r != '\t' || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfeff || r == utf8.RuneError {
+			if !printable(r) || r == '\r' || r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfeff {
 				return false
 			}
 		}
@@ -277,8 +302,10 @@ func plainSafe(s string) bool {
 			return false
 		}
 	}
-	if !utf8.ValidString(s) || strings.ContainsAny(s, "\u0085\u2028\u2029\ufeff") {
-		return false
+	for _, r := range s {
+		if !printable(r) || r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfeff {
+			return false
+		}
 	}
 	switch strings.ToLower(s) {
 	case "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~", "=", "<<":

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/txtar"
@@ -95,4 +96,24 @@ func TestYAMLRoundTripGolden(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzYAMLString checks that any string is read back as written, by both
+// readers: go test ./emit -fuzz FuzzYAMLString.
+func FuzzYAMLString(f *testing.F) {
+	for _, s := range tricky {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			t.Skip() // JSON, and so the API server, cannot carry it
+		}
+		m := map[string]any{"v": s, "l": []any{s}}
+		// YAML limits implicit keys to 1024 characters; Kubernetes keys
+		// (field names, labels, annotations, env names) are far shorter.
+		if len(s) <= 256 {
+			m[s] = "k"
+		}
+		roundTrip(t, m)
+	})
 }
