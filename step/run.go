@@ -83,6 +83,13 @@ func report(o *Options, failure error) error {
 // run prepares and runs the child and returns its exit code.
 func run(o *Options) (int, error) {
 	keys, env := splitEnv(o.Env)
+	matrix, env, err := matrixParams(env)
+	if err != nil {
+		return ExitFailure, err
+	}
+	for k, val := range matrix {
+		keys[k] = val
+	}
 	v := &values{keys: keys, paths: o.Paths, warn: o.Stderr}
 	if err := v.substituteEnv(env); err != nil {
 		return ExitFailure, err
