@@ -34,7 +34,7 @@ const (
 var Checks = []compiler.Check{
 	{Code: CodeCustomTask, Title: "custom task or Run, which pipec cannot compile", Severity: diag.Error},
 	{Code: CodeRemote, Title: "remote resolution, which pipec does not do", Severity: diag.Error},
-	{Code: CodePipelineInTask, Title: "Pipeline in a Pipeline, which pipec cannot compile", Severity: diag.Error},
+	{Code: CodePipelineInTask, Title: "pipeline task that runs a Pipeline, which pipec cannot compile", Severity: diag.Error},
 	{Code: CodeRunTimeField, Title: "run-time value in a field fixed when the Job is created", Severity: diag.Error},
 	{Code: CodeCEL, Title: "CEL when expression, which pipec cannot compile", Severity: diag.Error},
 	{Code: CodeMatrixRunTime, Title: "matrix whose combinations are known only at run time", Severity: diag.Error},
@@ -42,7 +42,7 @@ var Checks = []compiler.Check{
 	{Code: CodeResourceType, Title: "PipelineResource type pipec cannot compile", Severity: diag.Error},
 	{Code: CodeStepResultValue, Title: "task result lifted from a step result", Severity: diag.Error},
 	{Code: CodeStepWhen, Title: "step when expression on run-time values", Severity: diag.Error},
-	{Code: CodeUnresolved, Title: "task or pipeline that could not be resolved", Severity: diag.Error},
+	{Code: CodeUnresolved, Title: "task, pipeline, StepAction or step that could not be resolved", Severity: diag.Error},
 	{Code: CodeRunStatus, Title: "run that is pending or cancelled", Severity: diag.Warning},
 	{Code: CodeUnsupported, Title: "field pipec has no compilation for", Severity: diag.Error},
 	{Code: CodeDropped, Title: "field a Job cannot carry, left out", Severity: diag.Warning},

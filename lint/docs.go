@@ -28,16 +28,19 @@ func anchor(heading string) string {
 // RulesMarkdown renders docs/rules.md from the registry.
 func RulesMarkdown() string {
 	var b strings.Builder
-	lintN := 0
+	lintN, compileN := 0, 0
 	for _, r := range Rules() {
-		if !r.Published() {
+		switch {
+		case !r.Published():
 			lintN++
+		case r.Category == Compile:
+			compileN++
 		}
 	}
 	fmt.Fprintf(&b, "# pipec rules\n\n")
 	fmt.Fprintf(&b, "<!-- Generated from the registry in lint/ by `go generate ./lint`; do not edit. -->\n\n")
-	fmt.Fprintf(&b, "pipec reports %d codes: %d lint rules (PC3xxx to PC6xxx, one per file in `lint/`) and %d codes of the loader, the schema validator, the compiler and the suppression audit. ", len(Rules()), lintN, len(Rules())-lintN)
-	fmt.Fprintf(&b, "Every code is listed by `pipec lint --list-rules`, explained by `pipec explain ID`, configured in `.pipec.yaml` ([config.md](config.md)) and suppressed with `# pipec:ignore ID reason` in the same way. IDs are stable and never reused.\n\n")
+	fmt.Fprintf(&b, "pipec reports %d codes: %d lint rules (PC3xxx to PC6xxx, one per file in `lint/`), %d codes of the loader, the schema validator, the compiler and the suppression audit, and %d codes of `pipec compile` (PC9xxx: what it cannot compile, or compiles with a loss). ", len(Rules()), lintN, len(Rules())-lintN-compileN, compileN)
+	fmt.Fprintf(&b, "Every code is listed by `pipec lint --list-rules`, explained by `pipec explain ID`, configured in `.pipec.yaml` ([config.md](config.md)) and suppressed with `# pipec:ignore ID reason` in the same way, except `pipec compile`'s, which `pipec lint` never reports. IDs are stable and never reused.\n\n")
 	fmt.Fprintf(&b, "Severities are the defaults; rules marked *off* run only when the configuration turns them on.\n\n")
 
 	b.WriteString("## Index\n\n| ID | name | category | default | tekton-lint equivalent | finds |\n|---|---|---|---|---|---|\n")
@@ -90,6 +93,7 @@ var categoryTitle = map[Category]string{
 	CrossObject: "Cross-object checks (PC20xx)",
 	Graph:       "The task graph (PC21xx)",
 	Directive:   "Suppressions (PC02xx)",
+	Compile:     "Compiling a run (PC9xxx)",
 }
 
 func orDash(s string) string {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/pipec-dev/pipec/diag"
+	"github.com/pipec-dev/pipec/emit"
 	"github.com/pipec-dev/pipec/internal/checktest"
 	"github.com/pipec-dev/pipec/load"
 )
@@ -25,7 +26,7 @@ func only(t testing.TB, id string) *Config {
 }
 
 // lintText lints one example, written to a temporary file.
-func lintText(t *testing.T, name, text string, cfg *Config) (*load.Set, []diag.Diagnostic) {
+func lintText(t *testing.T, name, text string, cfg *Config) *Result {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
@@ -35,21 +36,26 @@ func lintText(t *testing.T, name, text string, cfg *Config) (*load.Set, []diag.D
 	if err != nil {
 		t.Fatal(err)
 	}
-	return set, Run(set, Options{Config: cfg}).Diags
+	return Run(set, Options{Config: cfg})
 }
 
 // TestExamples lints every rule's examples: the bad one must be reported
 // by the rule and have no error of another code; the good one must not be
-// reported by the rule and have no error at all.
+// reported by the rule and have no error at all. The examples of pipec
+// compile's codes are compiled instead (compileExamples).
 func TestExamples(t *testing.T) {
 	for _, r := range Rules() {
 		t.Run(r.ID, func(t *testing.T) {
+			if r.Category == Compile {
+				compileExamples(t, r)
+				return
+			}
 			cfg := only(t, r.ID)
 			if r.Category == Directive {
 				cfg = nil // suppressions of rules that do not run are not audited
 			}
 			ext := "." + r.ExampleLang()
-			_, bad := lintText(t, "bad"+ext, r.Bad, cfg)
+			bad := lintText(t, "bad"+ext, r.Bad, cfg).Diags
 			found := false
 			for _, d := range bad {
 				switch {
@@ -62,12 +68,43 @@ func TestExamples(t *testing.T) {
 			if !found {
 				t.Errorf("bad example is not reported:\n%s", checktest.Lines(bad))
 			}
-			_, good := lintText(t, "good"+ext, r.Good, cfg)
+			good := lintText(t, "good"+ext, r.Good, cfg).Diags
 			for _, d := range good {
 				if d.Code == r.ID || d.Severity == diag.Error {
 					t.Errorf("good example: %s", d)
 				}
 			}
 		})
+	}
+}
+
+// compileExamples compiles a pipec compile code's examples as the command
+// does: checked first, where neither may have an error (the command would
+// refuse them before compiling), then emit.Compile. The bad one must be
+// reported with the code, at its severity, and with no error of another
+// code; the good one must compile with no diagnostic at all.
+func compileExamples(t *testing.T, r *Rule) {
+	compile := func(name, text string) []diag.Diagnostic {
+		res := lintText(t, name, text, only(t, r.ID))
+		if diag.HasErrors(res.Diags) {
+			t.Fatalf("%s has errors; pipec compile would not compile it:\n%s", name, checktest.Lines(res.Diags))
+		}
+		_, ds := emit.Compile(res.Program, emit.Options{})
+		return ds
+	}
+	found := false
+	for _, d := range compile("bad.yaml", r.Bad) {
+		switch {
+		case d.Code == r.ID && d.Severity == r.Severity:
+			found = true
+		case d.Severity == diag.Error:
+			t.Errorf("bad example: unrelated error %s", d)
+		}
+	}
+	if !found {
+		t.Errorf("bad example is not reported as a %s %s", r.Severity, r.ID)
+	}
+	for _, d := range compile("good.yaml", r.Good) {
+		t.Errorf("good example: %s", d)
 	}
 }

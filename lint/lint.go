@@ -4,7 +4,8 @@
 //
 // Every code pipec can report is in one registry (Rules): the lint rules of
 // this package, one per file, and the codes of the loader, the schema
-// validator and the compiler, published with the same documentation. The
+// validator, the compiler and pipec compile (package emit, which does not
+// import this one), published with the same documentation. The
 // configuration (.pipec.yaml) turns rules on and off and sets their
 // severity; suppression comments and annotations, which must give a reason,
 // silence single findings and are themselves audited.

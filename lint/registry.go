@@ -63,7 +63,7 @@ var lintRules = []*Rule{
 }
 
 var registry = sync.OnceValue(func() []*Rule {
-	all := slices.Concat(publishedLoad(), publishedSchema(), publishedCompiler(), publishedDirectives(), lintRules)
+	all := slices.Concat(publishedLoad(), publishedSchema(), publishedCompiler(), publishedDirectives(), publishedCompile(), lintRules)
 	slices.SortFunc(all, func(a, b *Rule) int { return cmp.Compare(a.ID, b.ID) })
 	return all
 })
@@ -129,7 +129,7 @@ func Select(sel string) ([]*Rule, error) {
 }
 
 // Categories lists the categories in the order the documentation uses.
-var Categories = []Category{Deprecation, Security, Correctness, Hygiene, Syntax, Schema, Reference, CrossObject, Graph, Directive}
+var Categories = []Category{Deprecation, Security, Correctness, Hygiene, Syntax, Schema, Reference, CrossObject, Graph, Directive, Compile}
 
 func isCategory(s string) bool { return slices.Contains(Categories, Category(s)) }
 

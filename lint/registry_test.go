@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/pipec-dev/pipec/compiler"
+	"github.com/pipec-dev/pipec/emit"
 )
 
 // retired lists IDs that were used once and must never be given to another
@@ -76,10 +77,30 @@ func TestRegistry(t *testing.T) {
 			t.Errorf("%s: documented but not in compiler.Checks", code)
 		}
 	}
+	for _, c := range emit.Checks {
+		_, documented := compileDocs()[c.Code]
+		if r := Lookup(c.Code); !documented || r == nil || r.Category != Compile || r.Severity != c.Severity {
+			t.Errorf("%s (%s): pipec compile's code is not published in the compile category with documentation in published_compile.go", c.Code, c.Title)
+		}
+	}
+	for code := range compileDocs() {
+		found := false
+		for _, c := range emit.Checks {
+			found = found || c.Code == code
+		}
+		if !found {
+			t.Errorf("%s: documented but not in emit.Checks", code)
+		}
+	}
+	for _, r := range Rules() {
+		if (r.Category == Compile) != strings.HasPrefix(r.ID, "PC9") {
+			t.Errorf("%s: the compile category is PC9xxx, and only it", r.ID)
+		}
+	}
 }
 
 func TestSelect(t *testing.T) {
-	for sel, want := range map[string]int{"all": len(Rules()), "PC4*": 9, "security": 9, "latest-image": 1, "PC4004": 1, "pc4004": 1, "unused-*": 4} {
+	for sel, want := range map[string]int{"all": len(Rules()), "PC4*": 9, "security": 9, "latest-image": 1, "PC4004": 1, "pc4004": 1, "unused-*": 4, "compile": len(emit.Checks), "PC9*": len(emit.Checks)} {
 		rs, err := Select(sel)
 		if err != nil || len(rs) != want {
 			t.Errorf("Select(%q) = %d rules, %v; want %d", sel, len(rs), err, want)

@@ -13,8 +13,9 @@ import (
 type Category string
 
 // The categories. The first four belong to the lint rules (codes PC3xxx to
-// PC6xxx); the others to the codes the loader, the schema validator and the
-// compiler publish through the registry.
+// PC6xxx); the others to the codes the loader, the schema validator, the
+// compiler, the suppression audit and pipec compile (PC9xxx) publish
+// through the registry.
 const (
 	Deprecation Category = "deprecation"
 	Security    Category = "security"
@@ -27,6 +28,7 @@ const (
 	CrossObject Category = "cross-object"
 	Graph       Category = "graph"
 	Directive   Category = "directive"
+	Compile     Category = "compile"
 )
 
 // Rule is one check with a stable ID, as a value: the registry lists every

@@ -206,7 +206,7 @@ func TestListRules(t *testing.T) {
 	if lintRules < 35 {
 		t.Errorf("%d lint rules listed", lintRules)
 	}
-	for _, want := range []string{"PC6006  kebab-case", "warning", "PC4005  image-digest", "off"} {
+	for _, want := range []string{"PC6006  kebab-case", "warning", "PC4005  image-digest", "off", "PC9001  custom-task", "PC9104  sidecar-probe"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("--list-rules lacks %q:\n%s", want, out)
 		}
@@ -240,6 +240,10 @@ func TestExplain(t *testing.T) {
 	}
 	if code, out, _ := run(t, t.TempDir(), "", "explain", "PC1001"); code != 0 || !strings.Contains(out, "undeclared-param") {
 		t.Errorf("explain of a compiler code: exit %d\n%s", code, out)
+	}
+	if code, out, _ := run(t, t.TempDir(), "", "explain", "PC9001"); code != 0 || !strings.HasPrefix(out, "PC9001 custom-task: ") ||
+		!strings.Contains(out, "Category: compile. Default: error.") || !strings.Contains(out, "Fixed:\n\n    apiVersion: tekton.dev/v1") {
+		t.Errorf("explain of a pipec compile code: exit %d\n%s", code, out)
 	}
 	if code, _, errOut := run(t, t.TempDir(), "", "explain", "latest-imag"); code != 2 || !strings.Contains(errOut, `did you mean "latest-image"?`) {
 		t.Errorf("explain of an unknown rule: exit %d, %q", code, errOut)
