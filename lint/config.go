@@ -50,6 +50,9 @@ type Config struct {
 	FailLevel *diag.Severity
 
 	resolved map[string]state // by rule ID
+	// keepErrors keeps the errors of the codes that are not lint rules in
+	// excluded files and under suppressions too (ForCompile).
+	keepErrors bool
 }
 
 // Setting is one entry of the rules map.
@@ -254,6 +257,42 @@ func (c *Config) Setting(r *Rule) string {
 	return r.Severity.String()
 }
 
+// ForCompile returns the configuration pipec compile checks its input with
+// and reports its own findings by. The lint rules run only where c raises
+// them to error: compile needs to know what must stop it, and the rules'
+// warnings are pipec lint's business, which would cost compile time on big
+// pipelines for nothing it prints. The other codes keep c's settings, except
+// that an error of the loader, the schema validator, the compiler or pipec
+// compile stays an error, in every file: nothing can be compiled from input
+// that has one, so it cannot be turned off, lowered, excluded or
+// suppressed. A nil c gives the defaults without the lint rules.
+func (c *Config) ForCompile() *Config {
+	out := &Config{keepErrors: true, resolved: make(map[string]state, len(registry()))}
+	if c != nil {
+		out.Path, out.Exclude = c.Path, c.Exclude
+	}
+	user := c.resolve()
+	for _, r := range registry() {
+		st := user[r.ID]
+		switch {
+		case !r.Published():
+			st.on = st.on && st.sev != nil && *st.sev == diag.Error
+		case r.Severity == diag.Error:
+			st = state{on: true}
+		}
+		out.resolved[r.ID] = st
+	}
+	return out
+}
+
+// Apply drops the findings of rules that are off and those in excluded
+// files, and sets configured severities, as Run does with its own; pipec
+// compile gives it emit's. It reuses ds's array.
+func (c *Config) Apply(ds []diag.Diagnostic) []diag.Diagnostic {
+	out, _ := c.apply(ds)
+	return out
+}
+
 // apply drops the findings of disabled rules and in excluded files, and sets
 // configured severities. It reports how many findings were excluded by
 // path.
@@ -266,7 +305,7 @@ func (c *Config) apply(ds []diag.Diagnostic) ([]diag.Diagnostic, int) {
 		if ok && !s.on {
 			continue
 		}
-		if c.excluded(d.Subject.File) {
+		if c.excluded(d.Subject.File) && !c.keeps(d) {
 			excluded++
 			continue
 		}
@@ -276,6 +315,19 @@ func (c *Config) apply(ds []diag.Diagnostic) ([]diag.Diagnostic, int) {
 		out = append(out, d)
 	}
 	return out, excluded
+}
+
+// keeps reports whether d is reported whatever exclusions and suppressions
+// say: under ForCompile, an error of a code that is not a lint rule.
+func (c *Config) keeps(d diag.Diagnostic) bool {
+	return c != nil && c.keepErrors && d.Severity == diag.Error && !isLintRule(d.Code)
+}
+
+// isLintRule reports whether id is one of this package's rules rather than
+// a code published by the loader, the schema, the compiler or emit.
+func isLintRule(id string) bool {
+	r := byKey()[id]
+	return r != nil && !r.Published()
 }
 
 // excluded reports whether findings in the named file are not reported.

@@ -167,3 +167,47 @@ func TestFindConfig(t *testing.T) {
 		t.Errorf("FindConfig = %q, %v", got, err)
 	}
 }
+
+// TestForCompile checks pipec compile's configuration: lint rules only at
+// error, the other codes as configured, errors kept whatever the settings
+// and exclusions.
+func TestForCompile(t *testing.T) {
+	dir := t.TempDir()
+	c, err := ParseConfig(filepath.Join(dir, ConfigName), []byte(`version: 1
+rules:
+  all: on
+  security: error
+  PC4005: warning
+  PC1001: off
+  PC2003: error
+  PC9101: off
+  PC9012: error
+exclude: [gen/**]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		cfg  *Config
+		want map[string]string
+	}{
+		{(*Config)(nil).ForCompile(), map[string]string{"PC4004": "off", "PC6001": "off", "PC1001": "error", "PC2003": "warning", "PC9001": "error", "PC9101": "warning"}},
+		{c.ForCompile(), map[string]string{"PC4004": "error", "PC4005": "off", "PC6001": "off", "PC1001": "error", "PC2003": "error", "PC9101": "off", "PC9012": "error"}},
+	} {
+		for id, want := range tc.want {
+			if got := tc.cfg.Setting(Lookup(id)); got != want {
+				t.Errorf("%s: %s, want %s", id, got, want)
+			}
+		}
+	}
+	gen := filepath.Join(dir, "gen", "a.yaml")
+	out := c.ForCompile().Apply([]diag.Diagnostic{
+		{Code: "PC1001", Severity: diag.Error, Subject: diag.Range{File: gen}},
+		{Code: "PC4004", Severity: diag.Warning, Subject: diag.Range{File: gen}},
+		{Code: "PC9012", Severity: diag.Warning, Subject: diag.Range{File: filepath.Join(dir, "a.yaml")}},
+		{Code: "PC9101", Severity: diag.Warning, Subject: diag.Range{File: filepath.Join(dir, "a.yaml")}},
+	})
+	if len(out) != 2 || out[0].Code != "PC1001" || out[1].Code != "PC9012" || out[1].Severity != diag.Error {
+		t.Errorf("Apply: %v", out)
+	}
+}

@@ -40,7 +40,7 @@ func RulesMarkdown() string {
 	fmt.Fprintf(&b, "# pipec rules\n\n")
 	fmt.Fprintf(&b, "<!-- Generated from the registry in lint/ by `go generate ./lint`; do not edit. -->\n\n")
 	fmt.Fprintf(&b, "pipec reports %d codes: %d lint rules (PC3xxx to PC6xxx, one per file in `lint/`), %d codes of the loader, the schema validator, the compiler and the suppression audit, and %d codes of `pipec compile` (PC9xxx: what it cannot compile, or compiles with a loss). ", len(Rules()), lintN, len(Rules())-lintN-compileN, compileN)
-	fmt.Fprintf(&b, "Every code is listed by `pipec lint --list-rules`, explained by `pipec explain ID`, configured in `.pipec.yaml` ([config.md](config.md)) and suppressed with `# pipec:ignore ID reason` in the same way, except `pipec compile`'s, which `pipec lint` never reports. IDs are stable and never reused.\n\n")
+	fmt.Fprintf(&b, "Every code is listed by `pipec lint --list-rules`, explained by `pipec explain ID`, configured in `.pipec.yaml` ([config.md](config.md)) and suppressed with `# pipec:ignore ID reason` in the same way; `pipec compile`'s codes, which `pipec lint` never reports, are configured for `pipec compile` (where an error stays an error) but not suppressed. IDs are stable and never reused.\n\n")
 	fmt.Fprintf(&b, "Severities are the defaults; rules marked *off* run only when the configuration turns them on.\n\n")
 
 	b.WriteString("## Index\n\n| ID | name | category | default | tekton-lint equivalent | finds |\n|---|---|---|---|---|---|\n")

@@ -52,7 +52,7 @@ func Run(set *load.Set, opts Options) *Result {
 	sup := collectDirectives(set)
 	res := &Result{Program: prog}
 	ds, res.Excluded = cfg.apply(ds)
-	ds, res.Suppressed = sup.apply(ds)
+	ds, res.Suppressed = sup.apply(ds, cfg.keeps)
 	sup.audit(cfg)
 	audit, _ := cfg.apply(sup.diags)
 	ds = append(ds, audit...)

@@ -182,14 +182,16 @@ func (s *suppressor) annotation(doc *load.Doc) {
 
 // apply removes the diagnostics that a well-formed directive covers, and
 // returns the rest and how many were suppressed.
-func (s *suppressor) apply(ds []diag.Diagnostic) ([]diag.Diagnostic, int) {
+func (s *suppressor) apply(ds []diag.Diagnostic, keep func(diag.Diagnostic) bool) ([]diag.Diagnostic, int) {
 	if len(s.dirs) == 0 {
 		return ds, 0
 	}
 	out := ds[:0]
 	n := 0
 	for _, d := range ds {
-		if d.Code == CodeBadSuppression || d.Code == CodeUnusedSuppression || !s.suppress(d) {
+		// A directive that matches a finding kept anyway is used: it is
+		// not reported as matching nothing.
+		if d.Code == CodeBadSuppression || d.Code == CodeUnusedSuppression || !s.suppress(d) || keep(d) {
 			out = append(out, d)
 			continue
 		}

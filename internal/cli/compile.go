@@ -23,8 +23,8 @@ import (
 )
 
 type compileFlags struct {
-	run, namespace, image, gitImage, sa, outDir, checkDir, format string
-	params, workspaces, includes                                  []string
+	run, namespace, image, gitImage, sa, outDir, checkDir, format, config string
+	params, workspaces, includes                                          []string
 }
 
 func newCompileCmd(stdio IO) *cobra.Command {
@@ -42,18 +42,28 @@ A Pipeline or Task is compiled by naming it with --run (or by giving an
 input whose only runnable object it is), with --param, --workspace and
 --service-account, as tkn ... start --dry-run would make a run of it.
 
-The input is checked first, as pipec lint checks it; input with errors is
-not compiled. What pipec cannot compile is reported with its position.
+The input is checked first, as pipec lint checks it but without the lint
+rules: input with errors is not compiled. The configuration is pipec
+lint's (.pipec.yaml, looked up in the working directory and its parents;
+--config FILE names another, --config "" uses none): the lint rules it
+raises to error run and stop the compile, and the other codes' settings
+apply, except that an error of the checks or of the compile stays one,
+whatever settings, exclusions and suppressions say. What pipec cannot
+compile is reported with its position (pipec explain PC9004).
 
 Output: YAML on stdout, or one file per object in -o DIR, named so that
 kubectl apply -R -f DIR applies them in a working order. --check DIR
 compares what would be written with DIR and prints a unified diff.
 
 Exit status: 0 on success, 1 when the input has errors or --check finds a
-difference, 2 for a usage or I/O error.`,
+difference, 2 for a usage, configuration or I/O error.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runCompile(stdio, args, f)
+			cfg, err := lintConfig(cmd, f.config)
+			if err != nil {
+				return err
+			}
+			return runCompile(stdio, args, f, cfg.ForCompile())
 		},
 	}
 	fl := cmd.Flags()
@@ -68,10 +78,13 @@ difference, 2 for a usage or I/O error.`,
 	fl.StringVarP(&f.outDir, "output", "o", "", "write one file per object into this directory")
 	fl.StringVar(&f.checkDir, "check", "", "compare the output with this directory; exit 1 with a diff when they differ")
 	fl.StringVarP(&f.format, "format", "f", "text", "format of diagnostics: text or json")
+	fl.StringVar(&f.config, "config", "", `configuration file (default: .pipec.yaml in the working directory or a parent; "" for none)`)
 	return cmd
 }
 
-func runCompile(stdio IO, args []string, f compileFlags) error {
+// runCompile checks and compiles the input; cfg is the configuration's
+// ForCompile.
+func runCompile(stdio IO, args []string, f compileFlags, cfg *lint.Config) error {
 	if f.outDir != "" && f.checkDir != "" {
 		return errors.New("-o and --check cannot be used together")
 	}
@@ -102,7 +115,7 @@ func runCompile(stdio IO, args []string, f compileFlags) error {
 			return err
 		}
 	}
-	res := lint.Run(set, lint.Options{Library: lib, Config: checksOnly()})
+	res := lint.Run(set, lint.Options{Library: lib, Config: cfg})
 	srcs := report.NewSources(set.Files)
 	if diag.HasErrors(res.Diags) {
 		if err := rep.Format(stdio.Err, res.Diags, srcs); err != nil {
@@ -114,6 +127,7 @@ func runCompile(stdio IO, args []string, f compileFlags) error {
 	out, ds := emit.Compile(res.Program, emit.Options{
 		Namespace: f.namespace, Image: f.image, GitImage: f.gitImage, ServiceAccount: f.sa, Run: run,
 	})
+	ds = cfg.Apply(ds)
 	if len(ds) > 0 {
 		if err := rep.Format(stdio.Err, ds, srcs); err != nil {
 			return err
@@ -150,18 +164,6 @@ func runCompile(stdio IO, args []string, f compileFlags) error {
 	}
 	_, err = stdio.Out.Write(b)
 	return err
-}
-
-// checksOnly is the configuration compile checks its input with: the
-// loader's, the schema's and the compiler's codes, without the lint rules
-// (pipec lint's business, all warnings by default). Those cost time that
-// grows faster than the pipeline on big graphs, for nothing compile uses.
-func checksOnly() *lint.Config {
-	cfg, err := lint.ParseConfig("", []byte("version: 1\nrules:\n  deprecation: off\n  security: off\n  correctness: off\n  hygiene: off\n"))
-	if err != nil {
-		panic(err) // a constant that parses
-	}
-	return cfg
 }
 
 // startFor decides whether to make a run for a Pipeline or Task: when

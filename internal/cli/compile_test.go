@@ -135,3 +135,88 @@ func TestCompileOutputAndCheck(t *testing.T) {
 		t.Errorf("-o over a foreign file: exit %d, want 2", code)
 	}
 }
+
+const pendingRun = `apiVersion: tekton.dev/v1
+kind: PipelineRun
+metadata:
+  name: later
+spec:
+  status: PipelineRunPending
+  pipelineSpec:
+    tasks:
+      - name: hello
+        taskSpec:
+          steps:
+            - name: hello
+              image: alpine:3.20
+              command: [echo, hello]
+`
+
+// TestCompileConfig checks that pipec compile refuses what the
+// configuration makes an error, as pipec lint does: lint rules raised to
+// error run and refuse, the others do not run; the other codes follow
+// their settings, except that an error cannot be turned off, lowered or
+// excluded.
+func TestCompileConfig(t *testing.T) {
+	latest := strings.Replace(pipelineYAML, "alpine:3.20", "alpine:latest", 1)
+	undeclared := strings.Replace(pipelineYAML, "$(params.who)", "$(params.whom)", 1)
+	dir := workdir(t, map[string]string{
+		"latest.yaml":        latest,
+		"both.yaml":          strings.Replace(latest, "$(params.who)", "$(params.whom)", 1),
+		"suppressed.yaml":    strings.Replace(undeclared, `"$(workspaces.src.path)"]`, `"$(workspaces.src.path)"] # pipec:ignore PC1001 declared later`, 1),
+		"undeclared.yaml":    undeclared,
+		"pending.yaml":       pendingRun,
+		".pipec.yaml":        "version: 1\nrules:\n  latest-image: error\n",
+		"warning.yaml":       "version: 1\nrules:\n  all: on\n  security: warning\n",
+		"lower.yaml":         "version: 1\nrules:\n  PC1001: off\n  PC2*: warning\n",
+		"exclude.yaml":       "version: 1\nexclude: [undeclared.yaml]\n",
+		"pending-error.yaml": "version: 1\nrules:\n  PC9012: error\n",
+		"pending-off.yaml":   "version: 1\nrules:\n  run-status: off\n",
+		"broken.yaml":        "version: 1\nrules:\n  latest-imag: error\n",
+	})
+	params := []string{"--param", "who=world", "--param", `words=["a"]`, "--workspace", "src=emptyDir"}
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want []string // substrings of stderr
+		not  []string
+	}{
+		{"lint rule raised to error, config discovered", []string{"latest.yaml"}, 1, []string{"[PC4004]", "nothing was compiled"}, nil},
+		{"lint rule raised to error, --config", []string{"latest.yaml", "--config", ".pipec.yaml"}, 1, []string{"[PC4004]"}, nil},
+		{"no configuration", []string{"latest.yaml", "--config", ""}, 0, nil, []string{"PC4004"}},
+		{"lint rules not at error do not run", []string{"latest.yaml", "--config", "warning.yaml"}, 0, nil, []string{"PC4004"}},
+		{"nor are reported with the errors", []string{"both.yaml", "--config", "warning.yaml"}, 1, []string{"[PC1001]"}, []string{"PC4004"}},
+		{"a checker's error cannot be turned off", []string{"undeclared.yaml", "--config", "lower.yaml"}, 1, []string{"[PC1001]", "nothing was compiled"}, nil},
+		{"nor excluded", []string{"undeclared.yaml", "--config", "exclude.yaml"}, 1, []string{"[PC1001]"}, nil},
+		{"nor suppressed", []string{"suppressed.yaml", "--config", ""}, 1, []string{"[PC1001]"}, []string{"PC0202"}},
+		{"a compile warning raised to error", []string{"pending.yaml", "--config", "pending-error.yaml"}, 1, []string{"error: status \"PipelineRunPending\"", "[PC9012]"}, nil},
+		{"a compile warning turned off", []string{"pending.yaml", "--config", "pending-off.yaml"}, 0, nil, []string{"PC9012"}},
+		{"a compile warning by default", []string{"pending.yaml", "--config", ""}, 0, []string{"warning: status", "[PC9012]"}, nil},
+		{"a bad configuration", []string{"latest.yaml", "--config", "broken.yaml"}, 2, []string{`did you mean "latest-image"`}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"compile"}, tc.args...)
+			if tc.args[0] != "pending.yaml" {
+				args = append(args, params...)
+			}
+			code, out, errs := run(t, dir, "", args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s", code, tc.code, errs)
+			}
+			if (code == 0) != strings.Contains(out, "kind: Job") {
+				t.Errorf("exit %d with output:\n%s", code, out)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(errs, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errs)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(errs, w) {
+					t.Errorf("stderr has %q:\n%s", w, errs)
+				}
+			}
+		})
+	}
+}
