@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
@@ -17,7 +18,11 @@ import (
 
 // The benchmarks below run on the control plane of the e2e tests, with the
 // fake kubelet ending every pod as soon as it sees it. Each iteration is a
-// whole run; run them with -benchtime 1x and repeat with -count.
+// whole run; run them with -benchtime 1x and repeat with -count. After each
+// run, drain waits until the Job controller has caught up and the run's
+// namespace is gone: kube-controller-manager talks to the API server at 20
+// requests a second, and a 200-Job run leaves it tens of seconds of work
+// that would otherwise slow the next measurement.
 //
 //	go test -tags e2e -run '^$' -bench . -benchtime 1x -count 3 ./coordinator
 
@@ -57,6 +62,44 @@ func widePlan(n int) *plan.Plan {
 }
 
 func instant(string, int, int) podEnd { return podEnd{} }
+
+// drain waits until every task Job of the run is complete in the Job
+// controller's eyes, then deletes the run's namespace and waits until it is
+// gone.
+func (r *run) drain(b testing.TB) {
+	b.Helper()
+	client := cluster.Client()
+	wait := func(what string, done func() bool) {
+		for !done() {
+			select {
+			case <-r.ctx.Done():
+				b.Fatalf("drain: %s", what)
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+	}
+	for _, t := range r.f.plan.Tasks {
+		wait("Job "+t.Job, func() bool {
+			j, err := client.BatchV1().Jobs(r.f.ns).Get(r.ctx, t.Job, metav1.GetOptions{})
+			if err != nil {
+				return false
+			}
+			for _, c := range j.Status.Conditions {
+				if (c.Type == "Complete" || c.Type == "Failed") && c.Status == "True" {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	if err := client.CoreV1().Namespaces().Delete(r.ctx, r.f.ns, metav1.DeleteOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	wait("namespace "+r.f.ns, func() bool {
+		_, err := client.CoreV1().Namespaces().Get(r.ctx, r.f.ns, metav1.GetOptions{})
+		return apierrors.IsNotFound(err)
+	})
+}
 
 // timings collects when producers' pods ended and when Jobs were
 // unsuspended, as the test saw them: the fake kubelet's status write
@@ -138,6 +181,7 @@ func BenchmarkUnsuspendLatency(b *testing.B) {
 			all = append(all, tm.latencies(b, r.f.plan)...)
 			writes += r.stats.Writes
 			tasks += len(p.Tasks)
+			r.drain(b)
 		}
 	}
 	b.ReportMetric(float64(len(all)), "samples")
@@ -171,6 +215,7 @@ func BenchmarkDAG(b *testing.B) {
 				if r.record.State != string(RunSucceeded) {
 					b.Fatalf("run %s", r.record.State)
 				}
+				r.drain(b)
 			}
 			b.ReportMetric(total.Seconds()/float64(b.N), "s/run")
 			b.ReportMetric(float64(writes)/float64(b.N*200), "writes/task")
@@ -180,6 +225,7 @@ func BenchmarkDAG(b *testing.B) {
 			for b.Loop() {
 				r := newRun(b, shape.plan(), instant)
 				total += r.floor(b, shape.name == "wide")
+				r.drain(b)
 			}
 			b.ReportMetric(total.Seconds()/float64(b.N), "s/run")
 		})
@@ -279,6 +325,7 @@ func BenchmarkStepBreakdown(b *testing.B) {
 				}
 				tm.mu.Unlock()
 				r.drv.mu.Unlock()
+				r.drain(b)
 			}
 			n := time.Duration(steps)
 			b.ReportMetric(ms(react/n), "react-ms/step")
