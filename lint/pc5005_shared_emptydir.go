@@ -106,11 +106,14 @@ func runSharedEmptyDir(p *Pass) {
 			continue
 		}
 		after := reach(g)
+		rows := after.rowsOf(w.users)
 		first, then := -1, -1
+	pairs:
 		for i := range w.users {
 			for j := range w.users {
-				if first < 0 && i != j && ordered(after, w.users[i], w.users[j]) {
+				if i != j && after.ordered(w.users[i], w.users[j], rows[i], rows[j]) {
 					first, then = i, j
+					break pairs
 				}
 			}
 		}

@@ -3,7 +3,6 @@ package lint
 import (
 	"slices"
 
-	"github.com/pipec-dev/pipec/compiler"
 	"github.com/pipec-dev/pipec/model"
 	"github.com/pipec-dev/pipec/source"
 )
@@ -128,31 +127,6 @@ func (p *Pass) accessModes(w *model.RunWorkspace) []string {
 	return out
 }
 
-// reach returns, for each DAG task, the set of tasks it runs after,
-// directly or not.
-func reach(g *compiler.Graph) map[string]map[string]bool {
-	out := map[string]map[string]bool{}
-	var visit func(string) map[string]bool
-	visit = func(t string) map[string]bool {
-		if r, ok := out[t]; ok {
-			return r
-		}
-		r := map[string]bool{}
-		out[t] = r // a cycle (reported by the compiler) ends here
-		for _, d := range g.Deps(t) {
-			r[d] = true
-			for x := range visit(d) {
-				r[x] = true
-			}
-		}
-		return r
-	}
-	for _, t := range g.Tasks {
-		visit(t.Name.Value)
-	}
-	return out
-}
-
 func runRWOParallel(p *Pass) {
 	for _, w := range p.runWorkspaces() {
 		if len(w.users) < 2 || !slices.Contains(p.accessModes(w.bind), "ReadWriteOnce") || slices.Contains(p.accessModes(w.bind), "ReadWriteMany") {
@@ -163,11 +137,12 @@ func runRWOParallel(p *Pass) {
 			continue
 		}
 		after := reach(g)
+		rows := after.rowsOf(w.users)
 		a, b := -1, -1
 		for i := range w.users {
 			for j := i + 1; j < len(w.users) && a < 0; j++ {
 				x, y := w.users[i], w.users[j]
-				if !ordered(after, x, y) && !ordered(after, y, x) && !exclusive(x, y) {
+				if !after.ordered(x, y, rows[i], rows[j]) && !after.ordered(y, x, rows[j], rows[i]) && !exclusive(x, y) {
 					a, b = i, j
 				}
 			}

@@ -23,7 +23,7 @@ func naiveRedundantRunAfter(p *Pass) {
 		if g == nil {
 			continue
 		}
-		after := reach(g)
+		after := reachCyclic(g) // the map per task the rule once used
 		for _, pt := range ps.Spec.Tasks {
 			edges := g.Edges(pt.Name.Value)
 			for _, ra := range pt.RunAfter {
