@@ -21,11 +21,13 @@ const (
 	stepsDir     = "/tekton/steps"
 	workspaceDir = "/workspace"
 	credsDir     = "/tekton/creds-secrets"
+	credsHome    = "/tekton/creds" // $(credentials.path)
 
 	volPipec     = "pipec-bin"
 	volResults   = "pipec-results"
 	volSteps     = "pipec-steps"
 	volWorkspace = "pipec-workspace"
+	volCreds     = "pipec-creds"
 )
 
 // wrapperFields are the step fields the wrapper substitutes into, and so

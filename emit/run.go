@@ -98,7 +98,7 @@ func (c *compilation) pipelineRun(pr *model.PipelineRun) *RunOutput {
 		if in == nil {
 			continue
 		}
-		tc := &taskCompiler{c: c, in: in}
+		tc := &taskCompiler{c: c, in: in, credsPath: readsCredsPath(in.spec)}
 		out := tc.compile()
 		if out == nil {
 			continue

@@ -14,6 +14,7 @@ import (
 	"github.com/pipec-dev/pipec/diag"
 	"github.com/pipec-dev/pipec/model"
 	"github.com/pipec-dev/pipec/plan"
+	"github.com/pipec-dev/pipec/ref"
 	"github.com/pipec-dev/pipec/source"
 )
 
@@ -53,6 +54,24 @@ type taskCompiler struct {
 	// the workspaces some step or sidecar lists as its own.
 	wsPath   map[string]string
 	isolated map[string]bool
+	// credsPath is set when a step reads $(credentials.path): the pod then
+	// gets a memory-backed directory there.
+	credsPath bool
+}
+
+// readsCredsPath reports whether any string of the task refers to
+// $(credentials.path).
+func readsCredsPath(spec *model.TaskSpec) bool {
+	found := false
+	source.Walk(spec.Node, func(_ []source.PathElem, n *source.Node) bool {
+		if n.Kind == source.String && strings.Contains(n.Value, "credentials.path") {
+			for _, r := range ref.Find(n.Value) {
+				found = found || strings.Join(r.Names(), ".") == "credentials.path"
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // taskOutput is a compiled task.
@@ -135,7 +154,9 @@ func (tc *taskCompiler) phases(params phase, steps []*stepDef, step *stepDef) *s
 			res["step.results."+r+".path"] = stepsDir + "/step-" + step.stepName() + "/results/" + r
 		}
 	}
-	exit := map[string]string{}
+	// $(credentials.path) is where the wrapper also writes credentials,
+	// as Tekton's entrypoint does before copying them to $HOME.
+	exit := map[string]string{"credentials.path": credsHome}
 	for _, s := range steps {
 		exit["steps.step-"+s.stepName()+".exitCode.path"] = stepsDir + "/step-" + s.stepName() + "/exitCode"
 	}

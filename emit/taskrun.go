@@ -101,7 +101,7 @@ func (c *compilation) taskRun(tr *model.TaskRun) *RunOutput {
 	if len(in.annotations) == 0 {
 		in.annotations = nil
 	}
-	tc := &taskCompiler{c: c, in: in}
+	tc := &taskCompiler{c: c, in: in, credsPath: readsCredsPath(in.spec)}
 	out := tc.compile()
 	if out == nil || c.hasErrorsSince(start) {
 		return nil

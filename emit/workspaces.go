@@ -188,6 +188,9 @@ func (tc *taskCompiler) mounts(c *corev1.Container, s *stepDef, wrapped bool, cr
 			corev1.VolumeMount{Name: volSteps, MountPath: stepsDir})
 	}
 	implicit = append(implicit, corev1.VolumeMount{Name: volWorkspace, MountPath: workspaceDir})
+	if tc.credsPath && !s.sidecar {
+		implicit = append(implicit, corev1.VolumeMount{Name: volCreds, MountPath: credsHome})
+	}
 	ws := tc.workspaceMounts(s)
 	if wrapped && !s.sidecar {
 		ws = append(ws, creds...)
@@ -228,6 +231,11 @@ func (tc *taskCompiler) volumes(wrapped bool, creds []corev1.Volume, pp phase) [
 		corev1.Volume{Name: volResults, VolumeSource: empty},
 		corev1.Volume{Name: volSteps, VolumeSource: empty},
 		corev1.Volume{Name: volWorkspace, VolumeSource: empty})
+	if tc.credsPath {
+		// Credentials in memory, as Tekton keeps /tekton/creds.
+		vs = append(vs, corev1.Volume{Name: volCreds, VolumeSource: corev1.VolumeSource{
+			EmptyDir: &corev1.EmptyDirVolumeSource{Medium: corev1.StorageMediumMemory}}})
+	}
 	for _, d := range tc.in.spec.Workspaces {
 		if b := tc.in.ws[d.Name.Value]; b != nil {
 			vs = append(vs, corev1.Volume{Name: b.volume, VolumeSource: b.source})

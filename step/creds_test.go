@@ -47,6 +47,29 @@ func TestDockerCredentials(t *testing.T) {
 		`"quay.io":{"auth":"q"}}}`)
 }
 
+// TestCredentialsPath checks that credentials are also written where
+// $(credentials.path) points when the pod has that directory, and not made
+// up when it does not.
+func TestCredentialsPath(t *testing.T) {
+	p := newPod(t)
+	p.secret("hub", map[string]string{"username": "user", "password": "pass"})
+	credsHome := filepath.Join(p.tekton, "creds")
+	r := p.run([]string{"--name", "s", "--basic-docker", "hub=https://index.docker.io/v1/", "--", "true"})
+	r.wantCode(t, 0)
+	if _, err := os.Stat(credsHome); !os.IsNotExist(err) {
+		t.Fatalf("%s was created: %v", credsHome, err)
+	}
+	if err := os.MkdirAll(credsHome, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	r = p.run([]string{"--name", "s", "--basic-docker", "hub=https://index.docker.io/v1/", "--", "true"})
+	r.wantCode(t, 0)
+	home := p.read(filepath.Join(p.home, ".docker", "config.json"))
+	if got := p.read(filepath.Join(credsHome, ".docker", "config.json")); got != home || got == "" {
+		t.Errorf("credentials.path has %q, $HOME has %q", got, home)
+	}
+}
+
 func TestGitBasicCredentials(t *testing.T) {
 	p := newPod(t)
 	p.secret("gh", map[string]string{"username": "bot", "password": "p@ss word"})

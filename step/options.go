@@ -100,6 +100,10 @@ func (p Paths) results() string { return filepath.Join(p.Tekton, "results") }
 
 func (p Paths) secret(name string) string { return filepath.Join(p.Tekton, "creds-secrets", name) }
 
+// credsHome is $(credentials.path): the compiler mounts a directory there
+// when a step refers to it, and the wrapper writes credentials there too.
+func (p Paths) credsHome() string { return filepath.Join(p.Tekton, "creds") }
+
 // Creds are the credential flags: which mounted secrets to turn into files
 // in $HOME, the way Tekton's creds-init does.
 type Creds struct {

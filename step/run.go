@@ -121,6 +121,11 @@ func run(o *Options) (int, error) {
 		if err := writeCreds(o.Creds, o.Paths, o.Home); err != nil {
 			return ExitFailure, err
 		}
+		if fi, err := os.Stat(o.Paths.credsHome()); err == nil && fi.IsDir() {
+			if err := writeCreds(o.Creds, o.Paths, o.Paths.credsHome()); err != nil {
+				return ExitFailure, err
+			}
+		}
 	}
 	if len(o.StepResults) > 0 {
 		// Tekton makes the directory, so that a script can write
