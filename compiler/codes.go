@@ -65,6 +65,7 @@ const (
 	CodeWhen                = "PC2021"
 	CodeMatrix              = "PC2022"
 	CodeRunParamResult      = "PC2023"
+	CodeUnknownStepSpec     = "PC2024"
 
 	// The task graph.
 	CodeUnknownRunAfter = "PC2101"
@@ -120,6 +121,7 @@ var Checks = []Check{
 	{CodeWhen, "malformed when expression", diag.Error},
 	{CodeMatrix, "invalid matrix", diag.Error},
 	{CodeRunParamResult, "task result used in a run's param value", diag.Error},
+	{CodeUnknownStepSpec, "stepSpecs or sidecarSpecs entry for an unknown step", diag.Error},
 	{CodeUnknownRunAfter, "runAfter names an unknown task", diag.Error},
 	{CodeCycle, "cycle in the task graph", diag.Error},
 	{CodeDuplicateTask, "duplicate pipeline task name", diag.Error},

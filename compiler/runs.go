@@ -2,11 +2,13 @@ package compiler
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/pipec-dev/pipec/diag"
 	"github.com/pipec-dev/pipec/model"
 	"github.com/pipec-dev/pipec/ref"
+	"github.com/pipec-dev/pipec/source"
 )
 
 func (c *checker) checkPipelineRun(r *model.PipelineRun) {
@@ -85,6 +87,11 @@ func (c *checker) checkPipelineRun(r *model.PipelineRun) {
 	c.checkRunResources(r.Resources, rp.Spec.Resources, "pipeline", what, r.Range)
 	// taskRunSpecs.
 	for _, ts := range r.TaskRunSpecs {
+		if pt := rp.Spec.Task(ts.PipelineTaskName.Value); pt != nil {
+			if res := c.p.TaskOf[pt]; res != nil {
+				c.checkStepSpecs(ts.StepSpecs, ts.SidecarSpecs, res.Spec)
+			}
+		}
 		if name := ts.PipelineTaskName; name.IsSet() && rp.Spec.Task(name.Value) == nil {
 			var cands []string
 			for _, t := range rp.Spec.AllTasks() {
@@ -236,4 +243,27 @@ func (c *checker) checkTaskRun(r *model.TaskRun) {
 	}
 	c.checkRunResources(r.Inputs, res.Spec.Inputs, "input", what, r.Range)
 	c.checkRunResources(r.Outputs, res.Spec.Outputs, "output", what, r.Range)
+	c.checkStepSpecs(r.StepSpecs, r.SidecarSpecs, res.Spec)
+}
+
+// checkStepSpecs checks that stepSpecs and sidecarSpecs (stepOverrides and
+// sidecarOverrides in v1beta1) name steps and sidecars of the task: Tekton
+// fails the TaskRun at run time otherwise.
+func (c *checker) checkStepSpecs(steps, sidecars *source.Node, spec *model.TaskSpec) {
+	check := func(list *source.Node, of []*model.Step, kind string) {
+		var names []string
+		for _, s := range of {
+			names = append(names, s.Name.Value)
+		}
+		for _, e := range list.Items() {
+			n := e.Get("name")
+			if n == nil || n.Kind != source.String || slices.Contains(names, n.Value) {
+				continue
+			}
+			d := c.diags().Errorf(n.Range(), CodeUnknownStepSpec, "the task has no %s named %q", kind, n.Value)
+			didYouMean(d, n.Value, names, "Its "+kind+"s are:")
+		}
+	}
+	check(steps, spec.Steps, "step")
+	check(sidecars, spec.Sidecars, "sidecar")
 }

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"regexp"
 	"os"
 	"path/filepath"
 	"testing"
@@ -78,6 +79,8 @@ func TestExamples(t *testing.T) {
 	}
 }
 
+var compileRun = regexp.MustCompile(`(?m)^# pipec compile --run (\S+)$`)
+
 // compileExamples compiles a pipec compile code's examples as the command
 // does: checked first, where neither may have an error (the command would
 // refuse them before compiling), then emit.Compile. The bad one must be
@@ -89,7 +92,13 @@ func compileExamples(t *testing.T, r *Rule) {
 		if diag.HasErrors(res.Diags) {
 			t.Fatalf("%s has errors; pipec compile would not compile it:\n%s", name, checktest.Lines(res.Diags))
 		}
-		_, ds := emit.Compile(res.Program, emit.Options{})
+		var opts emit.Options
+		// An example may say which run the command compiles, the way a
+		// user would type it: "# pipec compile --run NAME".
+		if m := compileRun.FindStringSubmatch(text); m != nil {
+			opts.Run = m[1]
+		}
+		_, ds := emit.Compile(res.Program, opts)
 		return ds
 	}
 	found := false

@@ -431,30 +431,19 @@ decided then. Pass the value to the step in env and test it in its script.`,
           if [ "$CHANGED" = yes ]; then echo building; fi
 `)},
 		emit.CodeUnresolved: {name: "unresolved", category: Compile,
-			doc: `Something the run names could not be found when it was compiled: a step or
-sidecar that a TaskRun's stepSpecs or sidecarSpecs name, a Task, Pipeline
-or StepAction that an object of an include directory refers to (the check
-before compiling reports the input's own references, PC2001, but not those
-of the include directories), or the run that --run names. A run is
+			doc: `Something the compile names could not be found: the run that --run names,
+or a Task, Pipeline or StepAction that an object of an include directory
+refers to (the check before compiling reports the input's own references,
+PC2001 and PC2024, but not those inside the include directories). A run is
 compiled whole or not at all. Correct the name, or add the object to the
 input or to an include directory (-I DIR).`,
-			bad: taskRunOf(`  stepSpecs:
-    - name: biuld
-      computeResources:
-        limits:
-          memory: 2Gi
-  taskSpec:
+			bad: "# pipec compile --run bild\n" + taskRunOf(`  taskSpec:
     steps:
       - name: build
         image: golang:1.22
         command: [go, build, ./...]
 `),
-			good: taskRunOf(`  stepSpecs:
-    - name: build
-      computeResources:
-        limits:
-          memory: 2Gi
-  taskSpec:
+			good: "# pipec compile --run build\n" + taskRunOf(`  taskSpec:
     steps:
       - name: build
         image: golang:1.22

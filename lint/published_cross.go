@@ -366,6 +366,43 @@ spec:
     - pipelineTaskName: build
       serviceAccountName: builder
 `)},
+		compiler.CodeUnknownStepSpec: {name: "unknown-step-spec", category: CrossObject,
+			doc: `A TaskRun's stepSpecs or sidecarSpecs entry (stepOverrides and
+sidecarOverrides in v1beta1), or one of a PipelineRun's taskRunSpecs, names
+a step or sidecar that the task does not have. Tekton fails the TaskRun when
+it starts ("invalid StepOverride: No Step named …"); pipec says so before.`,
+			bad: `apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata:
+  name: build
+spec:
+  stepSpecs:
+    - name: biuld
+      computeResources:
+        limits:
+          memory: 2Gi
+  taskSpec:
+    steps:
+      - name: build
+        image: golang:1.22
+        command: [go, build, ./...]
+`,
+			good: `apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata:
+  name: build
+spec:
+  stepSpecs:
+    - name: build
+      computeResources:
+        limits:
+          memory: 2Gi
+  taskSpec:
+    steps:
+      - name: build
+        image: golang:1.22
+        command: [go, build, ./...]
+`},
 		compiler.CodeExtraRunWorkspace: {name: "extra-run-workspace", category: CrossObject,
 			doc: `A PipelineRun binds a workspace its Pipeline does not declare; Tekton
 ignores it.`,
