@@ -1,9 +1,9 @@
 package lint
 
 import (
-	"regexp"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/pipec-dev/pipec/diag"
