@@ -267,13 +267,15 @@ type recorder struct {
 	gens   map[string]int64 // job → the highest metadata.generation seen
 	notify func(transition)
 	relist int
+	keys   map[string]keySeen // "configmap/key" → when it appeared
 }
 
 func startRecorder(ctx context.Context, t testing.TB, ns string) *recorder {
 	t.Helper()
-	jobs := cluster.Client().BatchV1().Jobs(ns)
-	r := &recorder{state: map[string]bool{}, gens: map[string]int64{}}
-	list := func() (string, error) {
+	client := cluster.Client()
+	r := &recorder{state: map[string]bool{}, gens: map[string]int64{}, keys: map[string]keySeen{}}
+	jobs := client.BatchV1().Jobs(ns)
+	follow(ctx, t, r, func(ctx context.Context) (string, error) {
 		l, err := jobs.List(ctx, metav1.ListOptions{})
 		if err != nil {
 			return "", err
@@ -282,8 +284,39 @@ func startRecorder(ctx context.Context, t testing.TB, ns string) *recorder {
 			r.see(&l.Items[i])
 		}
 		return l.ResourceVersion, nil
-	}
-	rv, err := list()
+	}, func(ctx context.Context, rv string) (watch.Interface, error) {
+		return jobs.Watch(ctx, metav1.ListOptions{ResourceVersion: rv, AllowWatchBookmarks: true})
+	}, func(obj any) {
+		if j, ok := obj.(*batchv1.Job); ok {
+			r.see(j)
+		}
+	})
+	cms := client.CoreV1().ConfigMaps(ns)
+	follow(ctx, t, r, func(ctx context.Context) (string, error) {
+		l, err := cms.List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return "", err
+		}
+		for i := range l.Items {
+			r.seeValues(&l.Items[i], false)
+		}
+		return l.ResourceVersion, nil
+	}, func(ctx context.Context, rv string) (watch.Interface, error) {
+		return cms.Watch(ctx, metav1.ListOptions{ResourceVersion: rv, AllowWatchBookmarks: true})
+	}, func(obj any) {
+		if cm, ok := obj.(*corev1.ConfigMap); ok {
+			r.seeValues(cm, true)
+		}
+	})
+	return r
+}
+
+// follow lists, then watches from the list's version, calling see for
+// every object added or changed; when the watch breaks it resumes from the
+// last version seen, and lists again when that version is gone.
+func follow(ctx context.Context, t testing.TB, r *recorder, list func(context.Context) (string, error),
+	watchFrom func(context.Context, string) (watch.Interface, error), see func(any)) {
+	rv, err := list(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,12 +326,12 @@ func startRecorder(ctx context.Context, t testing.TB, ns string) *recorder {
 				r.mu.Lock()
 				r.relist++
 				r.mu.Unlock()
-				if rv, err = list(); err != nil {
+				if rv, err = list(ctx); err != nil {
 					time.Sleep(100 * time.Millisecond)
 					continue
 				}
 			}
-			w, err := jobs.Watch(ctx, metav1.ListOptions{ResourceVersion: rv, AllowWatchBookmarks: true})
+			w, err := watchFrom(ctx, rv)
 			if err != nil {
 				if apierrors.IsResourceExpired(err) || apierrors.IsGone(err) {
 					rv = ""
@@ -307,22 +340,63 @@ func startRecorder(ctx context.Context, t testing.TB, ns string) *recorder {
 				continue
 			}
 			for ev := range w.ResultChan() {
-				switch j := ev.Object.(type) {
-				case *batchv1.Job:
-					rv = j.ResourceVersion
-					if ev.Type == watch.Added || ev.Type == watch.Modified {
-						r.see(j)
-					}
-				case *metav1.Status:
-					if j.Code == http.StatusGone {
+				if st, ok := ev.Object.(*metav1.Status); ok {
+					if st.Code == http.StatusGone {
 						rv = ""
 					}
+					continue
+				}
+				if m, ok := ev.Object.(metav1.Object); ok {
+					rv = m.GetResourceVersion()
+				}
+				if ev.Type == watch.Added || ev.Type == watch.Modified {
+					see(ev.Object)
 				}
 			}
 			w.Stop()
 		}
 	}()
-	return r
+}
+
+// keySeen is when a value first appeared in a ConfigMap: the resource
+// version of the change that added it. exact is false for a key first seen
+// in a list, whose version may be later than the change.
+type keySeen struct {
+	rv    uint64
+	exact bool
+}
+
+func (r *recorder) seeValues(cm *corev1.ConfigMap, exact bool) {
+	rv, err := strconv.ParseUint(cm.ResourceVersion, 10, 64)
+	if err != nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for k := range cm.Data {
+		key := cm.Name + "/" + k
+		if _, ok := r.keys[key]; !ok {
+			r.keys[key] = keySeen{rv: rv, exact: exact}
+		}
+	}
+}
+
+// valueBefore reports whether the value key of ConfigMap cm was written
+// before the change at resource version rv, and whether that is known
+// exactly. etcd numbers all changes in one sequence, so versions of
+// different objects compare.
+func (r *recorder) valueBefore(cm, key, rv string) (before, exact bool) {
+	v, err := strconv.ParseUint(rv, 10, 64)
+	if err != nil {
+		return false, false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ks, ok := r.keys[cm+"/"+key]
+	if !ok {
+		return false, true
+	}
+	return ks.rv < v, ks.exact
 }
 
 func (r *recorder) see(j *batchv1.Job) {
@@ -365,4 +439,31 @@ func (r *recorder) generation(job string) int64 {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.gens[job]
+}
+
+// unsuspendVersion is the resource version of a Job's first unsuspend, or
+// "" when it was not unsuspended.
+func (r *recorder) unsuspendVersion(job string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, e := range r.events {
+		if e.job == job && !e.suspend {
+			return e.rv
+		}
+	}
+	return ""
+}
+
+// waitValue waits until the recorder has seen a value key (its watch is a
+// stream of its own, which may lag the Jobs'), for at most 5 seconds.
+func (r *recorder) waitValue(ctx context.Context, cm, key string) {
+	for range 100 {
+		r.mu.Lock()
+		_, ok := r.keys[cm+"/"+key]
+		r.mu.Unlock()
+		if ok || ctx.Err() != nil {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

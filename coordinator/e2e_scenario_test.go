@@ -141,6 +141,35 @@ func (r *run) check(want map[string]string) []string {
 		}
 		seen[task] = true
 	}
+	// Inputs first: every value a started task needs was in the results
+	// ConfigMap before its Job was unsuspended, by etcd's order of changes.
+	for _, t := range allTasks(r.f.plan) {
+		rv := r.rec.unsuspendVersion(t.Job)
+		if rv == "" {
+			continue
+		}
+		for _, key := range t.Needs {
+			r.rec.waitValue(r.ctx, r.f.plan.ResultsConfigMap, key)
+			if ok, exact := r.rec.valueBefore(r.f.plan.ResultsConfigMap, key, rv); exact && !ok {
+				r.t.Errorf("task %s was unsuspended (version %s) before %s was written", t.Name, rv, key)
+			}
+		}
+	}
+	// Dependencies first: a started task's parents that started, started
+	// before it; every DAG task that started, before any finally task.
+	for i := range r.f.plan.Tasks {
+		t := &r.f.plan.Tasks[i]
+		for _, p := range t.After {
+			if seen[t.Name] && seen[p] && !before(order, p, t.Name) {
+				r.t.Errorf("task %s started before its parent %s: %v", t.Name, p, order)
+			}
+		}
+		for _, f := range r.f.plan.Finally {
+			if seen[t.Name] && seen[f.Name] && !before(order, t.Name, f.Name) {
+				r.t.Errorf("finally task %s started before task %s: %v", f.Name, t.Name, order)
+			}
+		}
+	}
 	desc := r.describe()
 	for _, task := range allTasks(r.f.plan) {
 		td := desc[task.Name]
@@ -378,10 +407,13 @@ func TestTaskTimeout(t *testing.T) {
 		return podEnd{}
 	})
 	r.coordinate()
-	r.check(map[string]string{
+	order := r.check(map[string]string{
 		"deadline": "Failed " + ReasonTimedOut, "stuck": "Failed " + ReasonTimedOut,
 		"after": "Skipped " + SkipStopping, "always": "Succeeded Succeeded",
 	})
+	if len(order) != 3 || order[2] != "always" {
+		t.Errorf("unsuspended %v, want deadline and stuck in either order, then always", order)
+	}
 	r.wantRun(RunFailed, "Failed")
 	r.waitStopped("stuck")
 	r.checkWrites()
