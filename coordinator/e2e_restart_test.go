@@ -98,6 +98,7 @@ func TestKillAndRestart(t *testing.T) {
 	ref.coordinate()
 	want := ref.endState()
 	ref.check(nil)
+	ref.checkWrites()
 	t.Logf("reference: %v", want.tasks)
 
 	const minKills = 24
