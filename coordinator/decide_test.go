@@ -435,3 +435,27 @@ func TestTopoOrder(t *testing.T) {
 		t.Error("a cycle is accepted")
 	}
 }
+
+func TestDecideFinallyTimeout(t *testing.T) {
+	s := newSim(t, &plan.Plan{
+		Timeouts: plan.Timeouts{Finally: &plan.Duration{Duration: time.Minute}},
+		Tasks:    []plan.Task{{Name: "a"}},
+		Finally:  []plan.Task{{Name: "f"}, {Name: "g"}},
+	})
+	wantStarts(t, s.settle(), "a")
+	s.now = t0.Add(10 * time.Minute) // timeouts.finally counts from the first finally start
+	s.finish("a", Succeeded, nil)
+	wantStarts(t, s.settle(), "f", "g")
+	s.finish("g", Succeeded, nil)
+	s.settle()
+	if d := decide(s.input()); !d.wake.Equal(t0.Add(11 * time.Minute)) {
+		t.Errorf("wake at %v, want the finally deadline", d.wake)
+	}
+	s.now = t0.Add(11 * time.Minute)
+	s.settle()
+	s.want("f", Failed, ReasonCancelled)
+	if s.tasks["f"].message != MsgCancelledByFinallyTimeout {
+		t.Errorf("f's message %q", s.tasks["f"].message)
+	}
+	s.wantRun(RunFailed, "Failed")
+}
