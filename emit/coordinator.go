@@ -62,6 +62,10 @@ func (rc *runContext) coordinatorObjects(p *plan.Plan, planJSON []byte) []Object
 	}
 }
 
+// coordinatorContainer names the coordinator's container, which the Job's
+// pod failure policy refers to.
+var coordinatorContainer = "coordinator"
+
 // coordinatorJob is the Job that runs `pipec coordinate`. It is the last
 // object applied; its pod meets the restricted Pod Security profile.
 func (rc *runContext) coordinatorJob(p *plan.Plan) Object {
@@ -72,14 +76,24 @@ func (rc *runContext) coordinatorJob(p *plan.Plan) Object {
 		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: rc.ns, Labels: labels(rc.name, "")},
 		Spec: batchv1.JobSpec{
+			// Exit status 1 means the run failed: the coordinator's work is
+			// done and a new pod would only read the record and exit 1
+			// again, so the Job fails at once. Any other failure (a crash,
+			// exit 2) starts a new pod, which carries on where the last one
+			// was: the coordinator keeps no state of its own. Evictions do
+			// not count against the retries.
+			PodFailurePolicy: &batchv1.PodFailurePolicy{Rules: []batchv1.PodFailurePolicyRule{
+				{Action: batchv1.PodFailurePolicyActionFailJob, OnExitCodes: &batchv1.PodFailurePolicyOnExitCodesRequirement{
+					ContainerName: &coordinatorContainer, Operator: batchv1.PodFailurePolicyOnExitCodesOpIn, Values: []int32{1}}},
+				{Action: batchv1.PodFailurePolicyActionIgnore, OnPodConditions: []batchv1.PodFailurePolicyOnPodConditionsPattern{
+					{Type: corev1.DisruptionTarget, Status: corev1.ConditionTrue}}},
+			}},
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: labels(rc.name, "")},
 				Spec: corev1.PodSpec{
 					ServiceAccountName:           name,
 					AutomountServiceAccountToken: &t,
-					// A coordinator that crashes restarts in place; it keeps no
-					// state of its own, so it carries on where it was.
-					RestartPolicy: corev1.RestartPolicyOnFailure,
+					RestartPolicy:                corev1.RestartPolicyNever,
 					SecurityContext: &corev1.PodSecurityContext{
 						RunAsNonRoot:   &t,
 						RunAsUser:      &uid,
@@ -87,7 +101,7 @@ func (rc *runContext) coordinatorJob(p *plan.Plan) Object {
 						SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
 					},
 					Containers: []corev1.Container{{
-						Name:    "coordinator",
+						Name:    coordinatorContainer,
 						Image:   rc.c.opts.Image,
 						Command: []string{"pipec", "coordinate", "--run", rc.name, "--namespace", "$(PIPEC_NAMESPACE)"},
 						Env: []corev1.EnvVar{{Name: "PIPEC_NAMESPACE", ValueFrom: &corev1.EnvVarSource{

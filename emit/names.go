@@ -1,8 +1,6 @@
 package emit
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"strconv"
 	"strings"
 
@@ -11,25 +9,14 @@ import (
 
 // maxName is the length of a DNS label, the tightest limit Kubernetes puts
 // on the names pipec makes (container, volume and Job names, label values).
-const maxName = 63
+const maxName = plan.MaxName
 
-// hashLen is how many hex digits of a SHA-256 end a shortened name.
-const hashLen = 5
-
-// shorten returns name if it fits in limit characters, else its first
-// limit-6 characters, "-" and five hex digits of a SHA-256 of the whole
-// name: stable, and unique unless two names share the prefix and the hash.
-func shorten(name string, limit int) string {
-	if len(name) <= limit {
-		return name
-	}
-	sum := sha256.Sum256([]byte(name))
-	return name[:limit-hashLen-1] + "-" + hex.EncodeToString(sum[:])[:hashLen]
-}
+// shorten is plan.Shorten: the coordinator derives the same names.
+func shorten(name string, limit int) string { return plan.Shorten(name, limit) }
 
 // childName is the name of an object that belongs to run: "RUN-SUFFIX",
 // shortened to 63 characters.
-func childName(run, suffix string) string { return shorten(run+"-"+suffix, maxName) }
+func childName(run, suffix string) string { return plan.ObjectName(run, suffix) }
 
 // jobName is the name of a task's Job. The Job controller names each pod's
 // hostname "JOB-INDEX", which must be a DNS label too, so the Job's name
@@ -66,4 +53,4 @@ func labels(run, task string) map[string]string {
 
 // shortLabel makes a label value of a name; names are at most 63
 // characters already, except generated ones.
-func shortLabel(v string) string { return shorten(v, maxName) }
+func shortLabel(v string) string { return plan.LabelValue(v) }
