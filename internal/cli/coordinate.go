@@ -135,6 +135,33 @@ func newRunsCmd(stdio IO) *cobra.Command {
 		},
 	}
 	cf.add(describe)
-	runs.AddCommand(describe)
+	var mode string
+	cancelCmd := &cobra.Command{
+		Use:   "cancel RUN",
+		Short: "Cancel a run: its coordinator stops its tasks and runs finally",
+		Long: `Cancel asks the run's coordinator to cancel it, with the modes of Tekton's
+PipelineRun spec.status: CancelledRunFinally (the default) stops the running
+tasks and then runs finally; StoppedRunFinally starts nothing new, lets the
+running tasks end, then runs finally; Cancelled stops everything, finally
+included. The request is an annotation on the run's plan ConfigMap, so it
+also reaches a coordinator that has not started yet.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			config, ns, err := cf.config()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			if err := coordinator.Cancel(ctx, config, ns, args[0], mode); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(stdio.Out, "run %s: %s requested\n", args[0], mode)
+			return err
+		},
+	}
+	cf.add(cancelCmd)
+	cancelCmd.Flags().StringVar(&mode, "mode", coordinator.CancelRunFinally, "CancelledRunFinally, StoppedRunFinally or Cancelled")
+	runs.AddCommand(describe, cancelCmd)
 	return runs
 }

@@ -91,8 +91,8 @@ func TestCoordinateCommandE2E(t *testing.T) {
 				t.Fatalf("kubectl apply: %v\n%s%s", err, out, errOut)
 			}
 			if tc.cancel {
-				if out, errOut, err := cluster.Kubectl("annotate", "-n", ns, "configmap", "gated-plan", "pipec.dev/cancel=CancelledRunFinally"); err != nil {
-					t.Fatalf("kubectl annotate: %v\n%s%s", err, out, errOut)
+				if code, out, errOut := run("runs", "cancel", "gated", "-n", ns, "--kubeconfig", kc); code != 0 {
+					t.Fatalf("runs cancel: exit %d\n%s%s", code, out, errOut)
 				}
 			}
 			code, _, log := run("coordinate", "--run", "gated", "-n", ns, "--kubeconfig", kc)
