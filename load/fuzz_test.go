@@ -87,3 +87,36 @@ func FuzzYAML(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCUE feeds arbitrary text to the CUE loader as one file of a package:
+// it must not panic, and every diagnostic must point inside the file.
+func FuzzCUE(f *testing.F) {
+	for _, s := range []string{
+		"package ci\n\nbuild: {apiVersion: \"tekton.dev/v1\", kind: \"Task\", metadata: name: \"b\", spec: steps: [{image: \"alpine\", script: \"echo $(params.x)\"}]}\n",
+		"package ci\n\nimport \"pipec.dev/tekton/v1\"\n\nt: v1.#Task & {apiVersion: \"tekton.dev/v1\", kind: \"Task\", metadata: name: \"x\"}\n",
+		"package ci\n\nlist: [{apiVersion: \"v1\", kind: \"ConfigMap\", metadata: name: \"c\"}]\nx: \"\"\"\n\tmulti $(a)\n\t\"\"\"\n",
+		"package ci\n\na: b\nb: a\n",
+		"package ci\n\ns: #\"raw \\#(x)\"#\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		file := source.NewFile("fuzz.cue", []byte(src))
+		docs, ds := CUE([]*source.File{file})
+		var own []diag.Diagnostic
+		for _, d := range ds {
+			if d.Subject.File == file.Name {
+				own = append(own, d)
+			}
+		}
+		checkRanges(t, file, own)
+		for _, d := range docs {
+			source.Walk(d.Root, func(_ []source.PathElem, n *source.Node) bool {
+				if n.IsScalar() && n.File != nil {
+					n.RangeAt(0, len(n.Value)) // must not panic
+				}
+				return true
+			})
+		}
+	})
+}

@@ -76,6 +76,7 @@ with no Tekton controller: one Job per task and a small coordinator Job.`,
 		newStepCmd(stdio),
 		newInstallCmd(),
 		newSchemaCmd(stdio),
+		newGraphCmd(stdio),
 		newCompileCmd(stdio),
 		newCoordinateCmd(stdio), newRunsCmd(stdio),
 	)
