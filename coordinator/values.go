@@ -1,7 +1,6 @@
 package coordinator
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -67,7 +66,7 @@ func resolveRef(r ref.Ref, get lookup) (res resolved, missing string, err error)
 			}
 			return resolved{}, "", nil
 		}
-		field, err := fieldOf(v, names[len(names)-1])
+		field, err := plan.FieldOf(v, names[len(names)-1])
 		if err != nil {
 			return resolved{}, "", fmt.Errorf("%s: %w", r.String(), err)
 		}
@@ -82,7 +81,7 @@ func resolveRef(r ref.Ref, get lookup) (res resolved, missing string, err error)
 	case r.Star:
 		res.star = true
 	case r.Index >= 0:
-		elems, err := arrayOf(res.value)
+		elems, err := plan.ArrayOf(res.value)
 		if err != nil {
 			return resolved{}, "", fmt.Errorf("%s: %w", r.String(), err)
 		}
@@ -149,7 +148,7 @@ func expandList(list []string, get lookup) (out []string, missing []string, err 
 				continue
 			}
 			if res.key != "" {
-				elems, err := arrayOf(res.value)
+				elems, err := plan.ArrayOf(res.value)
 				if err != nil {
 					return nil, nil, fmt.Errorf("%s: %w", s, err)
 				}
@@ -227,40 +226,4 @@ func evalWhen(ws []plan.When, get lookup) (ok bool, missing []string, err error)
 		return false, missing, nil
 	}
 	return ok, nil, nil
-}
-
-// arrayOf reads a value as a JSON array of strings; other elements keep
-// their JSON text.
-func arrayOf(value string) ([]string, error) {
-	var raw []json.RawMessage
-	if err := json.Unmarshal([]byte(value), &raw); err != nil || raw == nil {
-		return nil, fmt.Errorf("value is not a JSON array")
-	}
-	elems := make([]string, len(raw))
-	for i, e := range raw {
-		elems[i] = jsonText(e)
-	}
-	return elems, nil
-}
-
-// fieldOf selects one key of a JSON object value.
-func fieldOf(value, field string) (string, error) {
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(value), &obj); err != nil || obj == nil {
-		return "", fmt.Errorf("value is not a JSON object, cannot select key %q", field)
-	}
-	v, ok := obj[field]
-	if !ok {
-		return "", fmt.Errorf("the object has no key %q", field)
-	}
-	return jsonText(v), nil
-}
-
-// jsonText is a JSON string's contents, or the JSON text of anything else.
-func jsonText(v json.RawMessage) string {
-	var s string
-	if err := json.Unmarshal(v, &s); err == nil {
-		return s
-	}
-	return string(v)
 }

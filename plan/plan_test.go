@@ -50,3 +50,19 @@ func TestParseRejects(t *testing.T) {
 		}
 	}
 }
+
+func TestValues(t *testing.T) {
+	elems, err := ArrayOf(`["a", 1, {"k":"v"}]`)
+	if err != nil || !cmp.Equal(elems, []string{"a", "1", `{"k":"v"}`}) {
+		t.Errorf("ArrayOf = %q, %v", elems, err)
+	}
+	if _, err := ArrayOf(`"a"`); err == nil {
+		t.Error("ArrayOf of a string: no error")
+	}
+	if v, err := FieldOf(`{"url":"https://x","n":2}`, "url"); err != nil || v != "https://x" {
+		t.Errorf("FieldOf = %q, %v", v, err)
+	}
+	if _, err := FieldOf(`{"url":"x"}`, "rev"); err == nil || !strings.Contains(err.Error(), `no key "rev"`) {
+		t.Errorf("FieldOf of a missing key: %v", err)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/pipec-dev/pipec/plan"
 )
 
 // Environment variables of a matrixed task's steps.
@@ -51,7 +53,7 @@ func matrixParams(env []string) (map[string]string, []string, error) {
 	}
 	params := make(map[string]string, len(all[i]))
 	for name, raw := range all[i] {
-		params["params."+name] = jsonText(raw)
+		params["params."+name] = plan.JSONText(raw)
 	}
 	return params, rest, nil
 }

@@ -1,10 +1,11 @@
 package step
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/pipec-dev/pipec/plan"
 )
 
 // reference is one reading of the text between "$(" and ")": the value key
@@ -127,7 +128,7 @@ func isRefBody(body string) bool {
 func (r reference) text(value string) (string, error) {
 	switch r.sel {
 	case selIndex:
-		elems, err := arrayOf(value)
+		elems, err := plan.ArrayOf(value)
 		if err != nil {
 			return "", err
 		}
@@ -136,38 +137,7 @@ func (r reference) text(value string) (string, error) {
 		}
 		return elems[r.index], nil
 	case selField:
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(value), &obj); err != nil || obj == nil {
-			return "", fmt.Errorf("value is not a JSON object, cannot select key %q", r.field)
-		}
-		v, ok := obj[r.field]
-		if !ok {
-			return "", fmt.Errorf("the object has no key %q", r.field)
-		}
-		return jsonText(v), nil
+		return plan.FieldOf(value, r.field)
 	}
 	return value, nil
-}
-
-// arrayOf reads a value as a JSON array. Tekton's arrays hold strings; any
-// other element is kept as its JSON text rather than refused.
-func arrayOf(value string) ([]string, error) {
-	var raw []json.RawMessage
-	if err := json.Unmarshal([]byte(value), &raw); err != nil || raw == nil {
-		return nil, fmt.Errorf("value is not a JSON array")
-	}
-	elems := make([]string, len(raw))
-	for i, e := range raw {
-		elems[i] = jsonText(e)
-	}
-	return elems, nil
-}
-
-// jsonText is a JSON string's contents, or the JSON text of anything else.
-func jsonText(v json.RawMessage) string {
-	var s string
-	if err := json.Unmarshal(v, &s); err == nil {
-		return s
-	}
-	return string(v)
 }

@@ -146,7 +146,7 @@ func (v *values) expandArgs(args []string) ([]string, error) {
 	for _, a := range args {
 		if body, ok := wholeRef(a); ok {
 			if r, val, ok := v.resolve(body); ok && r.sel == selStar {
-				elems, err := arrayOf(val)
+				elems, err := plan.ArrayOf(val)
 				if err != nil {
 					return nil, fmt.Errorf("%s: %w", a, err)
 				}
