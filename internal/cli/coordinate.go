@@ -48,6 +48,18 @@ func (f *clusterFlags) config() (*rest.Config, string, error) {
 	return config, ns, nil
 }
 
+// request runs fn with the cluster's configuration and a 30-second deadline:
+// the commands that read or annotate a run make one or two requests.
+func (f *clusterFlags) request(fn func(ctx context.Context, config *rest.Config, ns string) error) error {
+	config, ns, err := f.config()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return fn(ctx, config, ns)
+}
+
 // newCoordinateCmd is `pipec coordinate`, the program of a run's
 // coordinator Job.
 func newCoordinateCmd(stdio IO) *cobra.Command {
@@ -121,17 +133,13 @@ func newRunsCmd(stdio IO) *cobra.Command {
 		Short: "Show each task's state, reason and times, and the run's outcome",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			config, ns, err := cf.config()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			d, err := coordinator.Describe(ctx, config, ns, args[0])
-			if err != nil {
-				return err
-			}
-			return d.WriteTable(stdio.Out)
+			return cf.request(func(ctx context.Context, config *rest.Config, ns string) error {
+				d, err := coordinator.Describe(ctx, config, ns, args[0])
+				if err != nil {
+					return err
+				}
+				return d.WriteTable(stdio.Out)
+			})
 		},
 	}
 	cf.add(describe)
@@ -147,17 +155,13 @@ included. The request is an annotation on the run's plan ConfigMap, so it
 also reaches a coordinator that has not started yet.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			config, ns, err := cf.config()
-			if err != nil {
+			return cf.request(func(ctx context.Context, config *rest.Config, ns string) error {
+				if err := coordinator.Cancel(ctx, config, ns, args[0], mode); err != nil {
+					return err
+				}
+				_, err := fmt.Fprintf(stdio.Out, "run %s: %s requested\n", args[0], mode)
 				return err
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			if err := coordinator.Cancel(ctx, config, ns, args[0], mode); err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(stdio.Out, "run %s: %s requested\n", args[0], mode)
-			return err
+			})
 		},
 	}
 	cf.add(cancelCmd)
