@@ -37,7 +37,7 @@ func (c *checker) checkArgs(a argsCheck) {
 			continue
 		}
 		seen[name] = p
-		decl := findOuter(a.decls, name)
+		decl := findParamSpec(a.decls, name)
 		if decl == nil {
 			if !a.allowExtra {
 				d := ds.Warnf(p.Name.Range(), CodeExtraParam, "%s declares no param %q", a.what, name).With(a.declAt, "params declared here")

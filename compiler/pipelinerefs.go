@@ -119,31 +119,8 @@ func (pc *pipelineCheck) taskWorkspaceInParam(pt *model.PipelineTask, n *source.
 
 // pipelineParamRef checks $(params.…) in a pipeline field.
 func (pc *pipelineCheck) pipelineParamRef(n *source.Node, r ref.Ref, pl place) {
-	declared := func(name string) bool { return pc.spec.Param(name) != nil || findOuter(pc.outer, name) != nil }
-	pr, ok := splitParamRef(r, 1, declared)
-	if !ok {
-		pc.diags().Errorf(refRange(n, r), CodeMalformedRef, "%s: a param reference names one param, and at most one key of an object param", r.Text(n.Value))
-		return
-	}
-	p := pc.spec.Param(pr.name)
-	what := "pipeline param \"" + pr.name + "\""
-	if p == nil {
-		p = findOuter(pc.outer, pr.name)
-		what = "run param \"" + pr.name + "\""
-	}
-	if p == nil {
-		d := pc.diags().Errorf(pr.at(n), CodeUndeclaredParam, "pipeline param %q is not declared", pr.name)
-		if k := pc.spec.Node.Key("params"); k != nil {
-			d.With(k.Range(), "params declared here")
-		}
-		cands := paramNames(pc.spec.Params)
-		for _, o := range pc.outer {
-			cands = append(cands, o.Name.Value)
-		}
-		didYouMean(d, pr.name, sortedUnique(cands), "Declared params:")
-		return
-	}
-	pc.checkUse(n, r, pr.key, pr.keySeg, paramType(p, what), pl)
+	pc.paramRef(paramScope{own: pc.spec.Params, ownWhat: "pipeline param", outer: pc.outer, outerWhat: "run param", decl: pc.spec.Node},
+		n, r, 1, pl)
 }
 
 // taskRefFromInline checks $(tasks…) inside a pipeline task's inline taskSpec.

@@ -195,36 +195,48 @@ func (c *checker) taskRef(sc *taskScope, n *source.Node, r ref.Ref, pl place, st
 
 // taskParamRef checks $(params.…) (from = 1) or $(inputs.params.…) (from = 2).
 func (c *checker) taskParamRef(sc *taskScope, n *source.Node, r ref.Ref, from int, pl place) {
-	declared := func(name string) bool {
-		return sc.spec.Param(name) != nil || findOuter(sc.outer, name) != nil
-	}
+	c.paramRef(paramScope{own: sc.spec.Params, ownWhat: "param", outer: sc.outer, outerWhat: sc.outerWhat + " param", decl: sc.spec.Node},
+		n, r, from, pl)
+}
+
+// paramScope is the params a reference can see: its object's own, then
+// those propagated into it (a pipeline's into an inline taskSpec, a run's
+// into its inline spec).
+type paramScope struct {
+	own, outer         []*model.ParamSpec
+	ownWhat, outerWhat string       // "param", "pipeline param", "run param"
+	decl               *source.Node // the spec whose params key is "declared here"
+}
+
+// paramRef checks a param reference whose names start at r.Path[from].
+func (c *checker) paramRef(ps paramScope, n *source.Node, r ref.Ref, from int, pl place) {
+	declared := func(name string) bool { return findParamSpec(ps.own, name) != nil || findParamSpec(ps.outer, name) != nil }
 	pr, ok := splitParamRef(r, from, declared)
 	if !ok {
 		c.diags().Errorf(refRange(n, r), CodeMalformedRef, "%s: a param reference names one param, and at most one key of an object param", r.Text(n.Value))
 		return
 	}
-	p := sc.spec.Param(pr.name)
-	what := "param \"" + pr.name + "\""
+	p, what := findParamSpec(ps.own, pr.name), ps.ownWhat
 	if p == nil {
-		p = findOuter(sc.outer, pr.name)
-		what = sc.outerWhat + " param \"" + pr.name + "\""
+		p, what = findParamSpec(ps.outer, pr.name), ps.outerWhat
 	}
 	if p == nil {
-		cands := paramNames(sc.spec.Params)
-		for _, o := range sc.outer {
-			cands = append(cands, o.Name.Value)
+		d := c.diags().Errorf(pr.at(n), CodeUndeclaredParam, "%s %q is not declared", ps.ownWhat, pr.name)
+		if k := ps.decl.Key("params"); k != nil {
+			d.With(k.Range(), "params declared here")
 		}
-		d := c.diags().Errorf(pr.at(n), CodeUndeclaredParam, "param %q is not declared", pr.name)
-		if sc.spec.Node != nil && sc.spec.Node.Get("params") != nil {
-			d.With(sc.spec.Node.Key("params").Range(), "params declared here")
+		cands := paramNames(ps.own)
+		for _, o := range ps.outer {
+			cands = append(cands, o.Name.Value)
 		}
 		didYouMean(d, pr.name, sortedUnique(cands), "Declared params:")
 		return
 	}
-	c.checkUse(n, r, pr.key, pr.keySeg, paramType(p, what), pl)
+	c.checkUse(n, r, pr.key, pr.keySeg, paramType(p, what+" \""+pr.name+"\""), pl)
 }
 
-func findOuter(ps []*model.ParamSpec, name string) *model.ParamSpec {
+// findParamSpec returns the param called name, or nil.
+func findParamSpec(ps []*model.ParamSpec, name string) *model.ParamSpec {
 	for _, p := range ps {
 		if p.Name.Value == name {
 			return p
