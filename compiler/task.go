@@ -210,7 +210,9 @@ type paramScope struct {
 
 // paramRef checks a param reference whose names start at r.Path[from].
 func (c *checker) paramRef(ps paramScope, n *source.Node, r ref.Ref, from int, pl place) {
-	declared := func(name string) bool { return findParamSpec(ps.own, name) != nil || findParamSpec(ps.outer, name) != nil }
+	declared := func(name string) bool {
+		return findParamSpec(ps.own, name) != nil || findParamSpec(ps.outer, name) != nil
+	}
 	pr, ok := splitParamRef(r, from, declared)
 	if !ok {
 		c.diags().Errorf(refRange(n, r), CodeMalformedRef, "%s: a param reference names one param, and at most one key of an object param", r.Text(n.Value))
