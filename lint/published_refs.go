@@ -167,21 +167,7 @@ spec:
       workingDir: $(resources.inputs.source.path)
       command: [go, test, ./...]
 `,
-			good: `apiVersion: tekton.dev/v1beta1
-kind: Task
-metadata:
-  name: test
-spec:
-  resources:
-    inputs:
-      - name: repo
-        type: git
-  steps:
-    - name: test
-      image: golang:1.22
-      workingDir: $(resources.inputs.repo.path)
-      command: [go, test, ./...]
-`},
+			good: legacyTask},
 		compiler.CodeUnknownContext: {name: "unknown-context", category: Reference,
 			doc: `$(context.…) variables are a fixed set, and differ between Tasks
 (taskRun.name, taskRun.namespace, taskRun.uid, task.name, task.retry-count)
