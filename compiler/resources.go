@@ -20,11 +20,7 @@ func (pc *pipelineCheck) checkBindings(pt *model.PipelineTask, bs []*model.Resou
 	bound := map[string]bool{}
 	for _, b := range bs {
 		bound[b.Name.Value] = true
-		decl := findDecl(decls, b.Name.Value)
-		if decl == nil {
-			d := ds.Errorf(b.Name.Range(), CodeResourceBinding, "%s declares no %s resource %q", what, dir, b.Name.Value)
-			didYouMean(d, b.Name.Value, declNames(decls), "Its "+dir+" resources are:")
-		}
+		decl := boundDecl(ds, b, decls, dir, what)
 		pr := findDecl(pc.spec.Resources, b.Resource.Value)
 		switch {
 		case !b.Resource.IsSet():
@@ -61,6 +57,17 @@ func (pc *pipelineCheck) checkBindings(pt *model.PipelineTask, bs []*model.Resou
 	}
 }
 
+// boundDecl returns the declaration a binding names, or reports that what
+// declares no such dir (input or output) resource.
+func boundDecl(ds *diag.List, b *model.ResourceBinding, decls []*model.ResourceDecl, dir, what string) *model.ResourceDecl {
+	decl := findDecl(decls, b.Name.Value)
+	if decl == nil {
+		d := ds.Errorf(b.Name.Range(), CodeResourceBinding, "%s declares no %s resource %q", what, dir, b.Name.Value)
+		didYouMean(d, b.Name.Value, declNames(decls), "Its "+dir+" resources are:")
+	}
+	return decl
+}
+
 func findDecl(ds []*model.ResourceDecl, name string) *model.ResourceDecl {
 	for _, d := range ds {
 		if d.Name.Value == name {
@@ -86,11 +93,7 @@ func (c *checker) checkRunResources(bs []*model.ResourceBinding, decls []*model.
 	bound := map[string]bool{}
 	for _, b := range bs {
 		bound[b.Name.Value] = true
-		decl := findDecl(decls, b.Name.Value)
-		if decl == nil {
-			d := ds.Errorf(b.Name.Range(), CodeResourceBinding, "%s declares no %s resource %q", what, dir, b.Name.Value)
-			didYouMean(d, b.Name.Value, declNames(decls), "Its "+dir+" resources are:")
-		}
+		decl := boundDecl(ds, b, decls, dir, what)
 		typ := ""
 		switch {
 		case b.ResourceRef != nil && b.ResourceRef.Name.IsSet():
