@@ -45,6 +45,17 @@ func readSecret(p Paths, secret, key string) (string, error) {
 	return string(b), nil
 }
 
+// readBasicAuth reads the username and password of a basic-auth secret.
+func readBasicAuth(p Paths, secret string) (user, pass string, err error) {
+	if user, err = readSecret(p, secret, keyUsername); err != nil {
+		return "", "", err
+	}
+	if pass, err = readSecret(p, secret, keyPassword); err != nil {
+		return "", "", err
+	}
+	return user, pass, nil
+}
+
 // writePrivate writes a file only its owner can read, in a directory only
 // its owner can enter.
 func writePrivate(path string, content []byte) error {

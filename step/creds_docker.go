@@ -61,11 +61,7 @@ func writeDockerCreds(c Creds, p Paths, home string) error {
 		}
 	}
 	for _, su := range c.BasicDocker {
-		user, err := readSecret(p, su.Secret, keyUsername)
-		if err != nil {
-			return err
-		}
-		pass, err := readSecret(p, su.Secret, keyPassword)
+		user, pass, err := readBasicAuth(p, su.Secret)
 		if err != nil {
 			return err
 		}

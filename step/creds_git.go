@@ -24,11 +24,7 @@ func writeGitBasicCreds(l []SecretURL, p Paths, home string) error {
 	var config, store strings.Builder
 	config.WriteString("[credential]\n\thelper = store\n")
 	for _, su := range l {
-		user, err := readSecret(p, su.Secret, keyUsername)
-		if err != nil {
-			return err
-		}
-		pass, err := readSecret(p, su.Secret, keyPassword)
+		user, pass, err := readBasicAuth(p, su.Secret)
 		if err != nil {
 			return err
 		}
